@@ -1,0 +1,36 @@
+import { loadConfig } from './config.schema';
+
+describe('loadConfig', () => {
+  it('selects the embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATA_DIR).toBe('./data');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.MQTT_PORT).toBe(1883);
+    expect(config.DEMO).toBe(false);
+  });
+
+  it('names the bad variable in a one-line error', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Invalid environment variable PORT="eighty": /);
+    expect(() => loadConfig({ MQTT_PORT: '70000' })).toThrow(/MQTT_PORT/);
+  });
+
+  it('never prints the value of a secret or URL', () => {
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://user:s3cret@host/db' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL');
+    expect(message).not.toContain('s3cret');
+    expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('treats empty strings as unset and parses booleans', () => {
+    const config = loadConfig({ DATABASE_URL: '', DEMO: 'on', WEBHOOK_ALLOW_PRIVATE: 'true' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.DEMO).toBe(true);
+    expect(config.WEBHOOK_ALLOW_PRIVATE).toBe(true);
+  });
+});

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+/**
+ * Every environment variable the platform reads, in one place. Unset optional URLs select the embedded
+ * default (PGlite + aedes + in-process queue); set ones select the production topology.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Largest wire message the `pg` path may send; pglite-socket crashes above 64 KiB, so it needs a limit. */
+  DATABASE_MAX_MESSAGE_KB: z.coerce.number().int().min(8).optional(),
+  MQTT_URL: url(['mqtt', 'mqtts', 'tcp', 'ws', 'wss']).optional(),
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  MQTT_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ or - only')
+    .default('cw'),
+  /** Shared-subscription group used against an external broker, so several ingest processes split the load. */
+  MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .default('ingest'),
+  REDIS_URL: url(['redis', 'rediss']).optional(),
+  DEMO: bool.default('off'),
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  WEBHOOK_ALLOW_PRIVATE: bool.default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50000).default(2000),
+  INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(60000).default(25),
+  /** Events held in memory waiting for the database; past this, producers wait (backpressure). */
+  INGEST_MAX_PENDING: z.coerce.number().int().min(1).default(50000),
+  INGEST_MAX_FUTURE_SKEW_S: z.coerce.number().int().min(0).default(300),
+  INGEST_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(400),
+  HTTP_MAX_BATCH: z.coerce.number().int().min(1).default(5000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; the message names the bad variable on one line so boot failures are obvious. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const name = first.path.join('.');
+    const shown = name.includes('KEY') || name.includes('URL') ? '(value hidden)' : JSON.stringify(cleaned[name]);
+    throw new ConfigError(`Invalid environment variable ${name}=${shown}: ${first.message}`);
+  }
+  return parsed.data;
+}

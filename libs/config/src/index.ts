@@ -1,0 +1,3 @@
+export * from './config.schema';
+export * from './app-config';
+export * from './config.module';
