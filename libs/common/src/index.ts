@@ -1,0 +1,4 @@
+export * from './domain-error';
+export * from './zod-errors';
+export * from './zod-body.pipe';
+export * from './error.filter';
