@@ -1,0 +1,1 @@
+export * from './dto/site-document.schema';
