@@ -6,15 +6,17 @@ const { compilerOptions } = require('./tsconfig.json');
 const shared = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] },
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   rootDir: __dirname,
 };
 
 module.exports = {
+  // Medium and end-to-end tests boot databases and brokers; unit tests finish far below this anyway.
+  testTimeout: 120000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,simulators,dashboards,tests/support}/**/*.spec.ts'] },
-    { ...shared, displayName: 'medium', testMatch: ['<rootDir>/tests/medium/**/*.test.ts'], testTimeout: 60000 },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'], testTimeout: 180000 },
+    { ...shared, displayName: 'medium', testMatch: ['<rootDir>/tests/medium/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
   ],
 };

@@ -35,6 +35,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9_-]+$/)
     .default('ingest'),
+  /** Stable per ingest instance, so its persistent session (and unacknowledged messages) survive a reconnect. */
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,64}$/)
+    .optional(),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   DEMO: bool.default('off'),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),

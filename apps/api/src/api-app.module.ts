@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@cw/auth';
+import { AppConfig, ConfigModule } from '@cw/config';
+import { DatabaseModule } from '@cw/database';
+import { DemoModule } from '@cw/demo';
+import { HealthModule } from '@cw/health';
+import { IngestHttpModule, IngestMqttModule } from '@cw/ingest';
+import { MetricsModule } from '@cw/metrics';
+import { MqttModule } from '@cw/mqtt';
+import { loggingModule } from '@cw/runtime';
+import { SitesModule } from '@cw/sites';
+
+/**
+ * The api process. On the embedded default (no DATABASE_URL) it is the whole platform in one process: the embedded
+ * database and broker cannot be shared between processes, so ingest and worker duties are composed in here.
+ */
+@Module({})
+export class ApiAppModule {
+  static register(config: AppConfig): DynamicModule {
+    const embedded = config.embeddedDatabase;
+    return {
+      module: ApiAppModule,
+      imports: [
+        ConfigModule.fromConfig(config),
+        loggingModule,
+        DatabaseModule,
+        MetricsModule,
+        AuthModule,
+        MqttModule,
+        SitesModule,
+        IngestHttpModule,
+        HealthModule,
+        ...(embedded || config.embeddedBroker ? [IngestMqttModule] : []),
+        ...(config.get('DEMO') ? [DemoModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './ingest.metrics';
+export * from './metrics.module';
