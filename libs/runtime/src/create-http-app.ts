@@ -1,5 +1,6 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ErrorFilter } from '@cw/common';
@@ -13,10 +14,17 @@ export interface HttpAppOptions {
 
 /** The same HTTP setup for every process: pino logger, one error body, JSON size limit, OpenAPI, shutdown hooks. */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { bufferLogs: options.bufferLogs ?? true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: options.bufferLogs ?? true, bodyParser: false });
+  configureHttpApp(app, options);
+  return app;
+}
+
+/** Applied by `createHttpApp` and by tests that build the app from a testing module. */
+export function configureHttpApp(app: INestApplication, options: HttpAppOptions = {}): void {
   app.useLogger(app.get(Logger));
+  const express = app as NestExpressApplication;
   // Large enough for HTTP_MAX_BATCH events; bigger bodies get a 413 with the error body below.
-  app.useBodyParser('json', { limit: '16mb' });
+  express.useBodyParser('json', { limit: '16mb' });
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
   if (options.docs) {
@@ -31,5 +39,4 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }
-  return app;
 }

@@ -1,0 +1,26 @@
+import { PipeTransform } from '@nestjs/common';
+import { ZodType } from 'zod';
+import { invalid } from '@cw/common';
+import { deviceIdSchema, idSchema } from './site-document.schema';
+
+/** Checks one path parameter against its id schema, so a bad id is a 400 naming it rather than a database error. */
+export class PathParam implements PipeTransform<string, string> {
+  constructor(
+    private readonly name: string,
+    private readonly schema: ZodType<string>,
+  ) {}
+
+  transform(value: string): string {
+    const parsed = this.schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    throw invalid(
+      `path parameter ${this.name} is invalid`,
+      parsed.error.issues.map((issue) => ({ path: `params.${this.name}`, message: issue.message })),
+    );
+  }
+}
+
+export const SITE_PARAM = new PathParam('site', idSchema);
+export const FLOOR_PARAM = new PathParam('floor', idSchema);
+export const RESOURCE_PARAM = new PathParam('resource', idSchema);
+export const DEVICE_PARAM = new PathParam('device', deviceIdSchema);
