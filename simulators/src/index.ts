@@ -1,0 +1,16 @@
+export { Rng, hashSeed, rngFor } from './random';
+export type { SimEvent } from './sim-event';
+export { DEFAULT_TOPIC_PREFIX, topicFor, topicType, serializeEvent } from './sim-event';
+export type { Truth, BookingTruth, BookingOutcome, PresenceTruth, VisitTruth } from './truth';
+export { writeTruth, serializeTruth, mergeTruth } from './truth';
+export type { SimMember } from './roster';
+export { DEFAULT_MEMBER_COUNT, generateRoster } from './roster';
+export type { GenerateDayOptions, SimDay } from './demo-day.generator';
+export { DEFAULT_NO_SHOW_RATE, DEFAULT_CANCEL_RATE, generateDay, generateDays } from './demo-day.generator';
+export type { EventSink, Timers, SimClock, LivePlayerOptions } from './live-player';
+export { LivePlayer } from './live-player';
+export type { MqttSinkOptions, PublishOptions, PublishRun } from './mqtt-publisher';
+export { MqttEventSink, connectMqttSink, publishEvents } from './mqtt-publisher';
+export type { DemoSimulatorOptions, DemoSimulator, DemoRunOptions } from './demo-simulator';
+export { DEFAULT_DEMO_SEED, startDemoSimulator, runDemoSimulator } from './demo-simulator';
+export { DEMO_SITE_FILE, loadSiteFile } from './site-file';
