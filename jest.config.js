@@ -15,7 +15,11 @@ module.exports = {
   // Medium and end-to-end tests boot databases and brokers; unit tests finish far below this anyway.
   testTimeout: 120000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,simulators,dashboards,tests/support}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,simulators,dashboards,tests/support}/**/*.spec.ts'],
+    },
     { ...shared, displayName: 'medium', testMatch: ['<rootDir>/tests/medium/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
   ],

@@ -23,19 +23,68 @@ describe('POST /v1/events (HTTP ingest, embedded TimescaleDB)', () => {
   });
 
   const post = (body: unknown, key = integrationKey) =>
-    request(platform.url).post('/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);
+    request(platform.url)
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${key}`)
+      .send(body as object);
 
-  const count = async (sql: string, params: unknown[]) => (await db.query<{ n: number }>(sql, params)).rows[0].n;
+  const count = async (sql: string, params: unknown[]) =>
+    (await db.query<{ n: number }>(sql, params)).rows[0].n;
 
   it('stores the valid items of a mixed batch and reports the invalid ones by index', async () => {
     const ids = [uniqueId('d'), uniqueId('s'), uniqueId('b'), uniqueId('bad'), uniqueId('bad2')];
     const response = await post({
       events: [
-        { type: 'door', site: 's1', door: 'door-room-1', id: ids[0], ts: minutesAgo(3), credential: 'card-7', member: 'm7', direction: 'in', result: 'granted' },
-        { type: 'sensor', site: 's1', sensor: 'pir-room-1', id: ids[1], ts: minutesAgo(2), kind: 'presence', value: 1 },
-        { type: 'booking', site: 's1', id: ids[2], ts: minutesAgo(10), booking: 'bk-1', resource: 'room-2', member: 'm7', start: minutesAgo(-90), end: minutesAgo(-30), status: 'created' },
-        { type: 'sensor', site: 's1', sensor: 'pir-room-1', id: ids[3], ts: 'yesterday', kind: 'presence', value: 1 },
-        { type: 'door', site: 's1', door: 'door-nowhere', id: ids[4], ts: minutesAgo(1), credential: 'c', result: 'denied' },
+        {
+          type: 'door',
+          site: 's1',
+          door: 'door-room-1',
+          id: ids[0],
+          ts: minutesAgo(3),
+          credential: 'card-7',
+          member: 'm7',
+          direction: 'in',
+          result: 'granted',
+        },
+        {
+          type: 'sensor',
+          site: 's1',
+          sensor: 'pir-room-1',
+          id: ids[1],
+          ts: minutesAgo(2),
+          kind: 'presence',
+          value: 1,
+        },
+        {
+          type: 'booking',
+          site: 's1',
+          id: ids[2],
+          ts: minutesAgo(10),
+          booking: 'bk-1',
+          resource: 'room-2',
+          member: 'm7',
+          start: minutesAgo(-90),
+          end: minutesAgo(-30),
+          status: 'created',
+        },
+        {
+          type: 'sensor',
+          site: 's1',
+          sensor: 'pir-room-1',
+          id: ids[3],
+          ts: 'yesterday',
+          kind: 'presence',
+          value: 1,
+        },
+        {
+          type: 'door',
+          site: 's1',
+          door: 'door-nowhere',
+          id: ids[4],
+          ts: minutesAgo(1),
+          credential: 'c',
+          result: 'denied',
+        },
       ],
     });
     expect(response.status).toBe(202);
@@ -43,10 +92,18 @@ describe('POST /v1/events (HTTP ingest, embedded TimescaleDB)', () => {
     expect(response.body.duplicates).toBe(0);
     expect(response.body.rejected).toEqual([
       { index: 2, errors: [{ path: 'end', message: 'must be after start' }] },
-      { index: 3, errors: [{ path: 'ts', message: 'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z' }] },
+      {
+        index: 3,
+        errors: [{ path: 'ts', message: 'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z' }],
+      },
       { index: 4, errors: [{ path: 'door', message: 'unknown door door-nowhere at site s1' }] },
     ]);
-    expect(await count('SELECT count(*) AS n FROM door_events WHERE site_id = $1 AND event_id = $2', ['s1', ids[0]])).toBe(1);
+    expect(
+      await count('SELECT count(*) AS n FROM door_events WHERE site_id = $1 AND event_id = $2', [
+        's1',
+        ids[0],
+      ]),
+    ).toBe(1);
     const reading = await db.query<{ resource_id: string; value: number }>(
       'SELECT resource_id, value FROM sensor_readings WHERE site_id = $1 AND event_id = $2',
       ['s1', ids[1]],
@@ -58,23 +115,41 @@ describe('POST /v1/events (HTTP ingest, embedded TimescaleDB)', () => {
     );
     expect(dead.rows.map((r) => r.event_id).sort()).toEqual([ids[3], ids[4]].sort());
     expect(dead.rows.find((r) => r.event_id === ids[4])?.reason).toBe('unknown door door-nowhere at site s1');
-    expect(JSON.parse(dead.rows.find((r) => r.event_id === ids[3])!.raw)).toMatchObject({ id: ids[3], ts: 'yesterday' });
+    expect(JSON.parse(dead.rows.find((r) => r.event_id === ids[3])!.raw)).toMatchObject({
+      id: ids[3],
+      ts: 'yesterday',
+    });
   });
 
   it('drops duplicates by event id, inside a batch and across batches', async () => {
     const id = uniqueId('dup');
-    const event = { type: 'sensor', site: 's1', sensor: 'pir-room-2', id, ts: minutesAgo(1), kind: 'presence', value: 0 };
+    const event = {
+      type: 'sensor',
+      site: 's1',
+      sensor: 'pir-room-2',
+      id,
+      ts: minutesAgo(1),
+      kind: 'presence',
+      value: 0,
+    };
     const first = await post([event, event]);
     expect(first.body).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
     const again = await post([event]);
     expect(again.body).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
-    expect(await count('SELECT count(*) AS n FROM sensor_readings WHERE site_id = $1 AND event_id = $2', ['s1', id])).toBe(1);
+    expect(
+      await count('SELECT count(*) AS n FROM sensor_readings WHERE site_id = $1 AND event_id = $2', [
+        's1',
+        id,
+      ]),
+    ).toBe(1);
   });
 
   it('clamps a device clock running ahead, keeps both times and flags the skew', async () => {
     const id = uniqueId('skew');
     const deviceTs = new Date(Date.now() + 3600_000).toISOString();
-    const response = await post([{ type: 'sensor', site: 's1', sensor: 'pir-room-2', id, ts: deviceTs, kind: 'presence', value: 1 }]);
+    const response = await post([
+      { type: 'sensor', site: 's1', sensor: 'pir-room-2', id, ts: deviceTs, kind: 'presence', value: 1 },
+    ]);
     expect(response.body.accepted).toBe(1);
     const row = (
       await db.query<{ ts: Date; device_ts: Date; received_at: Date; clock_skew_ms: number }>(
@@ -91,25 +166,63 @@ describe('POST /v1/events (HTTP ingest, embedded TimescaleDB)', () => {
     const future = uniqueId('future');
     const past = uniqueId('past');
     const response = await post([
-      { type: 'sensor', site: 's1', sensor: 'pir-room-2', id: future, ts: '2099-01-01T00:00:00Z', kind: 'presence', value: 1 },
-      { type: 'sensor', site: 's1', sensor: 'pir-room-2', id: past, ts: '2001-01-01T00:00:00Z', kind: 'presence', value: 1 },
+      {
+        type: 'sensor',
+        site: 's1',
+        sensor: 'pir-room-2',
+        id: future,
+        ts: '2099-01-01T00:00:00Z',
+        kind: 'presence',
+        value: 1,
+      },
+      {
+        type: 'sensor',
+        site: 's1',
+        sensor: 'pir-room-2',
+        id: past,
+        ts: '2001-01-01T00:00:00Z',
+        kind: 'presence',
+        value: 1,
+      },
     ]);
     expect(response.body.rejected).toEqual([
       { index: 0, errors: [{ path: 'ts', message: 'timestamp is more than a year in the future' }] },
       { index: 1, errors: [{ path: 'ts', message: 'timestamp is older than 400 days' }] },
     ]);
-    expect(await count('SELECT count(*) AS n FROM rejected_events WHERE event_id = ANY($1::text[])', [[future, past]])).toBe(2);
+    expect(
+      await count('SELECT count(*) AS n FROM rejected_events WHERE event_id = ANY($1::text[])', [
+        [future, past],
+      ]),
+    ).toBe(2);
   });
 
   it('refuses items for a site the key does not cover, and takes the rest', async () => {
     const mine = uniqueId('mine');
     const theirs = uniqueId('theirs');
     const response = await post([
-      { type: 'sensor', site: 's1', sensor: 'pir-room-1', id: mine, ts: minutesAgo(1), kind: 'presence', value: 1 },
-      { type: 'sensor', site: 's2', sensor: 'pir-room-1', id: theirs, ts: minutesAgo(1), kind: 'presence', value: 1 },
+      {
+        type: 'sensor',
+        site: 's1',
+        sensor: 'pir-room-1',
+        id: mine,
+        ts: minutesAgo(1),
+        kind: 'presence',
+        value: 1,
+      },
+      {
+        type: 'sensor',
+        site: 's2',
+        sensor: 'pir-room-1',
+        id: theirs,
+        ts: minutesAgo(1),
+        kind: 'presence',
+        value: 1,
+      },
     ]);
     expect(response.body.accepted).toBe(1);
-    expect(response.body.rejected).toEqual([{ index: 1, errors: [{ path: 'site', message: 'this key may not send events for site s2' }] }]);
+    expect(response.body.rejected).toEqual([
+      { index: 1, errors: [{ path: 'site', message: 'this key may not send events for site s2' }] },
+    ]);
     expect(await count('SELECT count(*) AS n FROM sensor_readings WHERE event_id = $1', [theirs])).toBe(0);
   });
 
@@ -119,9 +232,14 @@ describe('POST /v1/events (HTTP ingest, embedded TimescaleDB)', () => {
     expect(noKey.body.error).toBe('unauthenticated');
     expect((await post([], 'cwk_not-a-real-key')).status).toBe(401);
     const deviceKey = await platform.createKey('device', 's1');
-    const siteWrite = await request(platform.url).put('/v1/sites/s1').set('Authorization', `Bearer ${deviceKey}`).send(siteDocument());
+    const siteWrite = await request(platform.url)
+      .put('/v1/sites/s1')
+      .set('Authorization', `Bearer ${deviceKey}`)
+      .send(siteDocument());
     expect(siteWrite.status).toBe(403);
-    expect((await request(platform.url).get('/v1/keys').set('Authorization', `Bearer ${integrationKey}`)).status).toBe(403);
+    expect(
+      (await request(platform.url).get('/v1/keys').set('Authorization', `Bearer ${integrationKey}`)).status,
+    ).toBe(403);
     expect((await request(platform.url).get('/metrics')).status).toBe(401);
   });
 
@@ -136,7 +254,15 @@ describe('POST /v1/events (HTTP ingest, embedded TimescaleDB)', () => {
     const wrongShape = await post({ items: [] });
     expect(wrongShape.status).toBe(400);
     expect(wrongShape.body.errors).toEqual([{ path: 'events', message: 'required array' }]);
-    const big = Array.from({ length: 5001 }, (_, i) => ({ type: 'sensor', site: 's1', sensor: 'x', id: `big-${i}`, ts: minutesAgo(1), kind: 'co2', value: 400 }));
+    const big = Array.from({ length: 5001 }, (_, i) => ({
+      type: 'sensor',
+      site: 's1',
+      sensor: 'x',
+      id: `big-${i}`,
+      ts: minutesAgo(1),
+      kind: 'co2',
+      value: 400,
+    }));
     const oversized = await post(big);
     expect(oversized.status).toBe(413);
     expect(oversized.body.message).toBe('batch holds 5001 events; at most 5000 per request');

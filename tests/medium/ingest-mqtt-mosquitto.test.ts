@@ -41,11 +41,19 @@ describe('MQTT ingest from an external broker (Mosquitto)', () => {
   });
 
   const count = async (idPrefix: string) =>
-    (await db.query<{ n: number }>('SELECT count(*) AS n FROM sensor_readings WHERE event_id LIKE $1', [`${idPrefix}%`])).rows[0].n;
+    (
+      await db.query<{ n: number }>('SELECT count(*) AS n FROM sensor_readings WHERE event_id LIKE $1', [
+        `${idPrefix}%`,
+      ])
+    ).rows[0].n;
   const publish = (ids: string[]) =>
     Promise.all(
       ids.map((id) =>
-        publisher.publishAsync(`${prefix}/m1/sensor/pir-room-1`, JSON.stringify({ id, ts: minutesAgo(1), kind: 'presence', value: 1 }), { qos: 1 }),
+        publisher.publishAsync(
+          `${prefix}/m1/sensor/pir-room-1`,
+          JSON.stringify({ id, ts: minutesAgo(1), kind: 'presence', value: 1 }),
+          { qos: 1 },
+        ),
       ),
     );
   const duplicatesCounted = async () => {
@@ -57,7 +65,12 @@ describe('MQTT ingest from an external broker (Mosquitto)', () => {
   it('stores events published to the broker exactly once', async () => {
     const idPrefix = uniqueId('mosq');
     await publish(Array.from({ length: 100 }, (_, i) => `${idPrefix}-${i}`));
-    expect(await waitFor(() => count(idPrefix), (n) => n >= 100)).toBe(100);
+    expect(
+      await waitFor(
+        () => count(idPrefix),
+        (n) => n >= 100,
+      ),
+    ).toBe(100);
   });
 
   it('stores each event once after a forced reconnect makes the broker redeliver unacknowledged messages', async () => {
@@ -68,7 +81,12 @@ describe('MQTT ingest from an external broker (Mosquitto)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await count(idPrefix)).toBe(0);
     (platform.mqtt as ExternalBrokerTransport).dropConnection();
-    expect(await waitFor(() => count(idPrefix), (n) => n >= 100)).toBe(100);
+    expect(
+      await waitFor(
+        () => count(idPrefix),
+        (n) => n >= 100,
+      ),
+    ).toBe(100);
     // The messages in flight when the link dropped (the broker's in-flight window, 20 by default on Mosquitto) come
     // again after the first copies were stored: they must be recognised as duplicates, not stored twice.
     expect(await waitFor(duplicatesCounted, (n) => n > before)).toBeGreaterThan(before);

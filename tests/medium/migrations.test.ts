@@ -20,19 +20,36 @@ describe('migrations on the embedded TimescaleDB', () => {
   });
 
   it('create the event hypertables', async () => {
-    const { rows } = await db.query<{ hypertable_name: string }>('SELECT hypertable_name FROM timescaledb_information.hypertables');
-    expect(rows.map((r) => r.hypertable_name).sort()).toEqual(['booking_events', 'door_events', 'rejected_events', 'sensor_readings']);
+    const { rows } = await db.query<{ hypertable_name: string }>(
+      'SELECT hypertable_name FROM timescaledb_information.hypertables',
+    );
+    expect(rows.map((r) => r.hypertable_name).sort()).toEqual([
+      'booking_events',
+      'door_events',
+      'rejected_events',
+      'sensor_readings',
+    ]);
   });
 
   it('refuse an applied migration whose text changed, and apply a new one', async () => {
     const edited = loadMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
     await expect(migrate(db, edited)).rejects.toThrow('migration 0001_core changed after it was applied');
-    const extra = { version: '9999', name: '9999_extra', sql: 'CREATE TABLE extra_probe (id int);', checksum: 'x' };
+    const extra = {
+      version: '9999',
+      name: '9999_extra',
+      sql: 'CREATE TABLE extra_probe (id int);',
+      checksum: 'x',
+    };
     expect(await migrate(db, [...loadMigrations(), extra])).toEqual(['9999_extra']);
   });
 
   it('roll back a failing migration whole, leaving no record', async () => {
-    const broken = { version: '9998', name: '9998_broken', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();', checksum: 'y' };
+    const broken = {
+      version: '9998',
+      name: '9998_broken',
+      sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();',
+      checksum: 'y',
+    };
     await expect(migrate(db, [broken])).rejects.toThrow(/no_such_function/);
     const left = await db.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'");
     expect(left.rows).toEqual([]);

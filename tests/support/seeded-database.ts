@@ -10,7 +10,11 @@ import { EmbeddedDatabase, loadMigrations, migrate } from '@cw/database';
  */
 export async function migratedSeedPath(): Promise<string> {
   const key = createHash('sha256')
-    .update(loadMigrations().map((m) => m.checksum).join(','))
+    .update(
+      loadMigrations()
+        .map((m) => m.checksum)
+        .join(','),
+    )
     .digest('hex')
     .slice(0, 16);
   const path = join(tmpdir(), `cw-migrated-${key}.tar.gz`);

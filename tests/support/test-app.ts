@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApiAppModule } from '../../apps/api/src/api-app.module';
 import { ApiKeysService, Role } from '@cw/auth';
@@ -25,9 +26,19 @@ export interface TestPlatform {
  * The api app as `npm start` composes it (embedded broker on a free port, ingest, sites, auth), over a database
  * the test owns. Config comes from the overrides only, never from the developer's environment.
  */
-export async function startPlatform(db: Database, overrides: Partial<Record<keyof Config, string>> = {}): Promise<TestPlatform> {
+export async function startPlatform(
+  db: Database,
+  overrides: Partial<Record<keyof Config, string>> = {},
+): Promise<TestPlatform> {
   const config = new AppConfig(
-    loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MQTT_PORT: '0', PORT: '0', ADMIN_API_KEY: ADMIN_TOKEN, ...overrides }),
+    loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      MQTT_PORT: '0',
+      PORT: '0',
+      ADMIN_API_KEY: ADMIN_TOKEN,
+      ...overrides,
+    }),
   );
   const moduleRef = await Test.createTestingModule({ imports: [ApiAppModule.register(config)] })
     .overrideProvider(Database)
@@ -36,7 +47,8 @@ export async function startPlatform(db: Database, overrides: Partial<Record<keyo
   const app = moduleRef.createNestApplication({ bodyParser: false });
   configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const server = app.getHttpServer() as Server;
+  const port = (server.address() as AddressInfo).port;
   const keys = app.get(ApiKeysService);
   return {
     app,

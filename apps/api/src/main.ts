@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   await app.listen(config.get('PORT'));
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   const mode = config.embeddedDatabase ? `embedded (data in ${config.get('DATA_DIR')})` : 'production';
-  console.log(`\nCoworking platform up on ${url} [${mode}], MQTT at ${app.get(MqttTransport).url}, API docs at ${url}/docs`);
+  console.log(
+    `\nCoworking platform up on ${url} [${mode}], MQTT at ${app.get(MqttTransport).url}, API docs at ${url}/docs`,
+  );
   if (config.get('DEMO')) {
     const demo = await app.get(DemoRunner).start();
     console.log(`Demo site "${demo.siteId}" is live: open ${url}/#key=${demo.dashboardKey}\n`);

@@ -14,7 +14,16 @@ export class IngestAppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: IngestAppModule,
-      imports: [ConfigModule.fromConfig(config), loggingModule, DatabaseModule, MetricsModule, AuthModule, MqttModule, IngestMqttModule, HealthModule],
+      imports: [
+        ConfigModule.fromConfig(config),
+        loggingModule,
+        DatabaseModule,
+        MetricsModule,
+        AuthModule,
+        MqttModule,
+        IngestMqttModule,
+        HealthModule,
+      ],
     };
   }
 }

@@ -6,7 +6,9 @@ import { IngestAppModule } from './ingest-app.module';
 async function main(): Promise<void> {
   const config = new AppConfig(loadConfig());
   if (config.embeddedDatabase || config.embeddedBroker) {
-    throw new ConfigError('apps/ingest runs in the production topology: set DATABASE_URL and MQTT_URL (npm start runs everything in one process)');
+    throw new ConfigError(
+      'apps/ingest runs in the production topology: set DATABASE_URL and MQTT_URL (npm start runs everything in one process)',
+    );
   }
   const app = await createHttpApp(IngestAppModule.register(config));
   await app.listen(config.get('PORT'));

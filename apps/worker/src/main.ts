@@ -6,7 +6,9 @@ import { WorkerAppModule } from './worker-app.module';
 async function main(): Promise<void> {
   const config = new AppConfig(loadConfig());
   if (config.embeddedDatabase) {
-    throw new ConfigError('apps/worker runs in the production topology: set DATABASE_URL (npm start runs everything in one process)');
+    throw new ConfigError(
+      'apps/worker runs in the production topology: set DATABASE_URL (npm start runs everything in one process)',
+    );
   }
   const app = await createHttpApp(WorkerAppModule.register(config));
   await app.listen(config.get('PORT'));

@@ -15,7 +15,14 @@ export class WorkerAppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerAppModule,
-      imports: [ConfigModule.fromConfig(config), loggingModule, DatabaseModule, MetricsModule, AuthModule, HealthModule],
+      imports: [
+        ConfigModule.fromConfig(config),
+        loggingModule,
+        DatabaseModule,
+        MetricsModule,
+        AuthModule,
+        HealthModule,
+      ],
     };
   }
 }

@@ -15,7 +15,13 @@ export class AdminKeyBootstrap implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const token = this.config.get('ADMIN_API_KEY');
     if (!token) return;
-    await this.keys.create({ id: 'admin-env', name: 'admin (ADMIN_API_KEY)', role: 'admin', siteId: null, token });
+    await this.keys.create({
+      id: 'admin-env',
+      name: 'admin (ADMIN_API_KEY)',
+      role: 'admin',
+      siteId: null,
+      token,
+    });
     this.logger.log('admin key from ADMIN_API_KEY is active');
   }
 }

@@ -15,12 +15,27 @@ export class ApiKeysController {
   /** Admins mint any key; a site's manager mints integration and device keys for that site only. */
   @Post()
   @Roles('admin', 'manager')
-  async create(@Body(new ZodBody(createKeySchema)) body: CreateKeyDto, @CurrentPrincipal() caller: Principal) {
+  async create(
+    @Body(new ZodBody(createKeySchema)) body: CreateKeyDto,
+    @CurrentPrincipal() caller: Principal,
+  ) {
     if (caller.role === 'manager') {
-      const allowed = (body.role === 'integration' || body.role === 'device') && caller.siteId !== null && body.site === caller.siteId;
-      if (!allowed) throw new DomainError(ErrorCode.Forbidden, 'managers create integration or device keys for their own site');
+      const allowed =
+        (body.role === 'integration' || body.role === 'device') &&
+        caller.siteId !== null &&
+        body.site === caller.siteId;
+      if (!allowed)
+        throw new DomainError(
+          ErrorCode.Forbidden,
+          'managers create integration or device keys for their own site',
+        );
     }
-    const key = await this.keys.create({ id: body.id, name: body.name, role: body.role, siteId: body.site ?? null });
+    const key = await this.keys.create({
+      id: body.id,
+      name: body.name,
+      role: body.role,
+      siteId: body.site ?? null,
+    });
     return { id: key.id, token: key.token, role: body.role, site: body.site ?? null };
   }
 
@@ -28,7 +43,14 @@ export class ApiKeysController {
   @Roles('admin', 'manager')
   async list(@CurrentPrincipal() caller: Principal) {
     const rows = await this.keys.list(caller.siteId);
-    return rows.map((k) => ({ id: k.id, name: k.name, role: k.role, site: k.site_id, createdAt: k.created_at, revokedAt: k.revoked_at }));
+    return rows.map((k) => ({
+      id: k.id,
+      name: k.name,
+      role: k.role,
+      site: k.site_id,
+      createdAt: k.created_at,
+      revokedAt: k.revoked_at,
+    }));
   }
 
   @Delete(':id')

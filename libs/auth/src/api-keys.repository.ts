@@ -15,7 +15,13 @@ export interface ApiKeyRow {
 export class ApiKeysRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(key: { id: string; name: string; role: Role; siteId: string | null; secretHash: string }): Promise<void> {
+  async insert(key: {
+    id: string;
+    name: string;
+    role: Role;
+    siteId: string | null;
+    secretHash: string;
+  }): Promise<void> {
     await this.db.query(
       `INSERT INTO api_keys (id, name, role, site_id, secret_hash) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, site_id = EXCLUDED.site_id,
@@ -43,7 +49,10 @@ export class ApiKeysRepository {
   }
 
   async revoke(id: string): Promise<boolean> {
-    const result = await this.db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
+    const result = await this.db.query(
+      'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL',
+      [id],
+    );
     return result.rowCount > 0;
   }
 }

@@ -27,7 +27,13 @@ export class ApiKeysService {
   async create(input: NewKey): Promise<{ id: string; token: string }> {
     const token = input.token ?? generateToken();
     const id = input.id ?? `key_${randomUUID()}`;
-    await this.keys.insert({ id, name: input.name, role: input.role, siteId: input.siteId, secretHash: hashToken(token) });
+    await this.keys.insert({
+      id,
+      name: input.name,
+      role: input.role,
+      siteId: input.siteId,
+      secretHash: hashToken(token),
+    });
     this.cache.clear();
     return { id, token };
   }

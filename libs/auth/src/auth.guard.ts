@@ -19,7 +19,11 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.keys.verify(bearerToken(request.headers.authorization));
-    if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'a valid API key is required (Authorization: Bearer <key>)');
+    if (!principal)
+      throw new DomainError(
+        ErrorCode.Unauthenticated,
+        'a valid API key is required (Authorization: Bearer <key>)',
+      );
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(principal.role)) {
       throw new DomainError(ErrorCode.Forbidden, `this route needs one of the roles: ${roles.join(', ')}`);

@@ -24,4 +24,5 @@ export class DomainError extends Error {
 
 export const notFound = (what: string) => new DomainError(ErrorCode.NotFound, `${what} not found`);
 export const forbidden = (why: string) => new DomainError(ErrorCode.Forbidden, why);
-export const invalid = (message: string, errors: FieldError[]) => new DomainError(ErrorCode.Validation, message, errors);
+export const invalid = (message: string, errors: FieldError[]) =>
+  new DomainError(ErrorCode.Validation, message, errors);

@@ -29,8 +29,13 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
-      const message = typeof payload === 'string' ? payload : ((payload as { message?: unknown }).message ?? exception.message);
-      response.status(status).json({ error: httpCode(status), message: Array.isArray(message) ? message.join('; ') : message });
+      const message =
+        typeof payload === 'string'
+          ? payload
+          : ((payload as { message?: unknown }).message ?? exception.message);
+      response
+        .status(status)
+        .json({ error: httpCode(status), message: Array.isArray(message) ? message.join('; ') : message });
       return;
     }
     const errorId = randomUUID();

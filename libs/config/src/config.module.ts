@@ -8,10 +8,18 @@ export class ConfigModule {
   /** `overrides` lets tests and the CLI supply values without touching process.env. */
   static forRoot(overrides: Partial<Record<keyof Config, string>> = {}): DynamicModule {
     const config = new AppConfig(loadConfig({ ...process.env, ...overrides }));
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
   }
 
   static fromConfig(config: AppConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
   }
 }

@@ -70,7 +70,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const name = first.path.join('.');
-    const shown = name.includes('KEY') || name.includes('URL') ? '(value hidden)' : JSON.stringify(cleaned[name]);
+    const shown =
+      name.includes('KEY') || name.includes('URL') ? '(value hidden)' : JSON.stringify(cleaned[name]);
     throw new ConfigError(`Invalid environment variable ${name}=${shown}: ${first.message}`);
   }
   return parsed.data;

@@ -33,8 +33,18 @@ export class DemoRunner implements OnApplicationShutdown {
   async start(): Promise<DemoHandle> {
     const document = siteDocumentSchema.parse(JSON.parse(readFileSync(DEMO_SITE_FILE, 'utf8')));
     await this.sites.putSite(DEMO_SITE_ID, document);
-    const simulatorKey = await this.keys.create({ id: 'demo-simulator', name: 'demo simulator', role: 'integration', siteId: DEMO_SITE_ID });
-    const dashboard = await this.keys.create({ id: 'demo-dashboard', name: 'demo dashboard', role: 'manager', siteId: DEMO_SITE_ID });
+    const simulatorKey = await this.keys.create({
+      id: 'demo-simulator',
+      name: 'demo simulator',
+      role: 'integration',
+      siteId: DEMO_SITE_ID,
+    });
+    const dashboard = await this.keys.create({
+      id: 'demo-dashboard',
+      name: 'demo dashboard',
+      role: 'manager',
+      siteId: DEMO_SITE_ID,
+    });
     this.simulator = await startDemoSimulator({
       mqttUrl: this.mqtt.url,
       token: simulatorKey.token,

@@ -3,7 +3,9 @@ import { z } from 'zod';
 /** Producer's unique event id: the idempotency key. */
 const eventId = z.string().min(1, 'must not be empty').max(128, 'at most 128 characters');
 /** Device time: ISO 8601 with an explicit offset, so a device in another zone is never misread. */
-const isoWithOffset = z.string().datetime({ offset: true, message: 'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z' });
+const isoWithOffset = z
+  .string()
+  .datetime({ offset: true, message: 'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z' });
 const ref = z
   .string()
   .min(1, 'must not be empty')
@@ -47,10 +49,18 @@ export const sensorPayloadSchema = z
   .superRefine((reading, ctx) => {
     const countLike = ['people_in', 'people_out', 'count'].includes(reading.kind);
     if (countLike && (reading.value < 0 || !Number.isInteger(reading.value))) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['value'], message: `${reading.kind} must be a whole number >= 0` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['value'],
+        message: `${reading.kind} must be a whole number >= 0`,
+      });
     }
     if (reading.kind === 'presence' && reading.value !== 0 && reading.value !== 1) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['value'], message: 'presence must be 0, 1, true or false' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['value'],
+        message: 'presence must be 0, 1, true or false',
+      });
     }
   });
 

@@ -71,12 +71,17 @@ export class IngestRepository {
     rejected: RejectedEvent[],
   ): Promise<Set<string>> {
     const stored = new Set<string>();
-    const limit = this.db.maxMessageBytes === undefined ? undefined : Math.floor(this.db.maxMessageBytes * 0.6);
+    const limit =
+      this.db.maxMessageBytes === undefined ? undefined : Math.floor(this.db.maxMessageBytes * 0.6);
     await this.db.transaction(async (tx) => {
-      for (const chunk of chunkBySize(doors, limit, (e) => approxSize(e.payload))) await this.insertDoors(tx, chunk, stored);
-      for (const chunk of chunkBySize(sensors, limit, (e) => approxSize(e.payload))) await this.insertSensors(tx, chunk, stored);
-      for (const chunk of chunkBySize(bookings, limit, (e) => approxSize(e.payload))) await this.insertBookings(tx, chunk, stored);
-      for (const chunk of chunkBySize(rejected, limit, (r) => r.raw.length * 2 + 300)) await this.insertRejected(tx, chunk);
+      for (const chunk of chunkBySize(doors, limit, (e) => approxSize(e.payload)))
+        await this.insertDoors(tx, chunk, stored);
+      for (const chunk of chunkBySize(sensors, limit, (e) => approxSize(e.payload)))
+        await this.insertSensors(tx, chunk, stored);
+      for (const chunk of chunkBySize(bookings, limit, (e) => approxSize(e.payload)))
+        await this.insertBookings(tx, chunk, stored);
+      for (const chunk of chunkBySize(rejected, limit, (r) => r.raw.length * 2 + 300))
+        await this.insertRejected(tx, chunk);
     });
     return stored;
   }

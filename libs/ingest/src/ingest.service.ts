@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { canActOnSite, Principal } from '@cw/auth';
 import { AppConfig } from '@cw/config';
-import { BookingEvent, DoorEvent, EventSource, PlatformEvent, RejectedEvent, SensorReading } from '@cw/events';
+import {
+  BookingEvent,
+  DoorEvent,
+  EventSource,
+  PlatformEvent,
+  RejectedEvent,
+  SensorReading,
+} from '@cw/events';
 import { IngestMetrics } from '@cw/metrics';
 import { Candidate, Refusal } from './decode/candidate';
 import { ClockLimits } from './decode/clock-guard';
@@ -48,7 +55,9 @@ export class IngestService implements OnModuleDestroy {
       onWriteError: (error, attempt) => {
         this.metrics.writeErrors.inc();
         if (attempt === 0 || attempt % 20 === 0) {
-          this.logger.warn(`batch write failed (attempt ${attempt + 1}), holding events and retrying: ${(error as Error).message}`);
+          this.logger.warn(
+            `batch write failed (attempt ${attempt + 1}), holding events and retrying: ${(error as Error).message}`,
+          );
         }
       },
     });
@@ -74,7 +83,12 @@ export class IngestService implements OnModuleDestroy {
       };
       return this.process({ candidates: [], refusals: [refusal] }, null, 'mqtt', receivedAt);
     }
-    return this.process(decodeMqttPayload(route, topic, payload, this.config.get('HTTP_MAX_BATCH')), null, 'mqtt', receivedAt);
+    return this.process(
+      decodeMqttPayload(route, topic, payload, this.config.get('HTTP_MAX_BATCH')),
+      null,
+      'mqtt',
+      receivedAt,
+    );
   }
 
   /** A decoded HTTP batch; `principal` limits the sites its events may belong to. */
@@ -87,7 +101,12 @@ export class IngestService implements OnModuleDestroy {
     this.batcher.close();
   }
 
-  private async process(decoded: Decoded, principal: Principal | null, source: EventSource, receivedAt: Date): Promise<IngestResult> {
+  private async process(
+    decoded: Decoded,
+    principal: Principal | null,
+    source: EventSource,
+    receivedAt: Date,
+  ): Promise<IngestResult> {
     const refusals = [...decoded.refusals];
     const accepted: { index: number; event: PlatformEvent }[] = [];
     for (const { index, candidate } of decoded.candidates) {
@@ -113,7 +132,10 @@ export class IngestService implements OnModuleDestroy {
       duplicates,
       rejected: refusals
         .sort((a, b) => a.index - b.index)
-        .map((r) => ({ index: r.index, errors: r.errors.length ? r.errors : [{ path: '(root)', message: r.reason }] })),
+        .map((r) => ({
+          index: r.index,
+          errors: r.errors.length ? r.errors : [{ path: '(root)', message: r.reason }],
+        })),
     };
   }
 
@@ -125,13 +147,25 @@ export class IngestService implements OnModuleDestroy {
     source: EventSource,
     accepted: { index: number; event: PlatformEvent }[],
   ): Promise<Refusal | undefined> {
-    const base = { index, siteId: candidate.siteId, eventId: candidate.payload.id, raw: candidate.raw, topic: candidate.topic, source };
+    const base = {
+      index,
+      siteId: candidate.siteId,
+      eventId: candidate.payload.id,
+      raw: candidate.raw,
+      topic: candidate.topic,
+      source,
+    };
     if (principal && !canActOnSite(principal, candidate.siteId)) {
       const message = `this key may not send events for site ${candidate.siteId}`;
       return { ...base, reason: message, errors: [{ path: 'site', message }] };
     }
     const mapped = await mapCandidate(candidate, this.devices, receivedAt, this.limits);
-    if (!mapped.ok) return { ...base, reason: mapped.reason, errors: [{ path: mapped.path ?? '(root)', message: mapped.reason }] };
+    if (!mapped.ok)
+      return {
+        ...base,
+        reason: mapped.reason,
+        errors: [{ path: mapped.path ?? '(root)', message: mapped.reason }],
+      };
     accepted.push({ index, event: mapped.event });
     return undefined;
   }

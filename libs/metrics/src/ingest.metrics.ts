@@ -12,9 +12,24 @@ export class IngestMetrics {
   readonly writeErrors: Counter;
 
   constructor(registry: Registry) {
-    this.eventsIn = new Counter({ name: 'cw_events_in_total', help: 'Events stored, by type and source', labelNames: ['type', 'source'], registers: [registry] });
-    this.rejected = new Counter({ name: 'cw_events_rejected_total', help: 'Events refused and dead-lettered', labelNames: ['source'], registers: [registry] });
-    this.duplicates = new Counter({ name: 'cw_events_duplicates_total', help: 'Events dropped as duplicates of a stored event id', labelNames: ['source'], registers: [registry] });
+    this.eventsIn = new Counter({
+      name: 'cw_events_in_total',
+      help: 'Events stored, by type and source',
+      labelNames: ['type', 'source'],
+      registers: [registry],
+    });
+    this.rejected = new Counter({
+      name: 'cw_events_rejected_total',
+      help: 'Events refused and dead-lettered',
+      labelNames: ['source'],
+      registers: [registry],
+    });
+    this.duplicates = new Counter({
+      name: 'cw_events_duplicates_total',
+      help: 'Events dropped as duplicates of a stored event id',
+      labelNames: ['source'],
+      registers: [registry],
+    });
     this.batchSize = new Histogram({
       name: 'cw_ingest_batch_size',
       help: 'Items per database write',
@@ -27,6 +42,10 @@ export class IngestMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
-    this.writeErrors = new Counter({ name: 'cw_ingest_write_errors_total', help: 'Failed batch writes (retried)', registers: [registry] });
+    this.writeErrors = new Counter({
+      name: 'cw_ingest_write_errors_total',
+      help: 'Failed batch writes (retried)',
+      registers: [registry],
+    });
   }
 }

@@ -47,17 +47,22 @@ export class EmbeddedBrokerTransport extends MqttTransport {
       authenticate: (client, _username, password, done) => {
         this.keys.verify(password?.toString('utf8')).then(
           (principal) => {
-            if (!principal) return done(Object.assign(new Error('bad API key'), { returnCode: BAD_CREDENTIALS }), false);
+            if (!principal)
+              return done(Object.assign(new Error('bad API key'), { returnCode: BAD_CREDENTIALS }), false);
             principals.set(client, principal);
             done(null, true);
           },
           (error: Error) => done(Object.assign(error, { returnCode: 3 }), false),
         );
       },
-      authorizePublish: (client, packet, callback) => this.authorizePublish(client, packet.topic, packet.payload, callback),
+      authorizePublish: (client, packet, callback) =>
+        this.authorizePublish(client, packet.topic, packet.payload, callback),
       authorizeSubscribe: (client, subscription, callback) => {
         const principal = principals.get(client);
-        callback(null, principal && maySubscribe(principal, subscription.topic, this.prefix) ? subscription : null);
+        callback(
+          null,
+          principal && maySubscribe(principal, subscription.topic, this.prefix) ? subscription : null,
+        );
       },
     });
     this.server = createServer(this.broker.handle);
@@ -74,7 +79,14 @@ export class EmbeddedBrokerTransport extends MqttTransport {
     if (!broker) throw new Error('embedded broker is not started');
     await new Promise<void>((resolve, reject) =>
       broker.publish(
-        { cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: options.qos, retain: options.retain ?? false, dup: false },
+        {
+          cmd: 'publish',
+          topic,
+          payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+          qos: options.qos,
+          retain: options.retain ?? false,
+          dup: false,
+        },
         (error) => (error ? reject(error) : resolve()),
       ),
     );
@@ -89,7 +101,12 @@ export class EmbeddedBrokerTransport extends MqttTransport {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private authorizePublish(client: Client | null, topic: string, payload: Buffer | string, callback: (error?: Error | null) => void): void {
+  private authorizePublish(
+    client: Client | null,
+    topic: string,
+    payload: Buffer | string,
+    callback: (error?: Error | null) => void,
+  ): void {
     // The platform's own publishes (retained state, releases) come with no client.
     if (!client) return callback(null);
     const principal = principals.get(client);

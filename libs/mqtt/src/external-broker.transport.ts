@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { connect, IPublishPacket, MqttClient, Packet } from 'mqtt';
+import { connect, MqttClient, Packet } from 'mqtt';
 import { InboundHandler, MqttTransport, PublishOptions } from './mqtt-transport';
 
 export interface ExternalBrokerOptions {
@@ -59,7 +59,9 @@ export class ExternalBrokerTransport extends MqttTransport {
     });
     if (consuming) {
       const share = `$share/${this.options.shareGroup}/${this.options.prefix}`;
-      await client.subscribeAsync([`${share}/+/door/+`, `${share}/+/sensor/+`, `${share}/+/booking`], { qos: 1 });
+      await client.subscribeAsync([`${share}/+/door/+`, `${share}/+/sensor/+`, `${share}/+/booking`], {
+        qos: 1,
+      });
       this.logger.log(`consuming ${share}/+/{door,sensor,booking} from ${redact(this.options.url)}`);
     }
   }
@@ -90,7 +92,7 @@ export class ExternalBrokerTransport extends MqttTransport {
     const handler = this.handler!;
     client.handleMessage = (packet: Packet, callback: (error?: Error) => void) => {
       if (packet.cmd === 'publish') {
-        const publish = packet as IPublishPacket;
+        const publish = packet;
         const stored = handler(publish.topic, Buffer.from(publish.payload)).then(
           () => true,
           (error: Error) => {
@@ -98,15 +100,17 @@ export class ExternalBrokerTransport extends MqttTransport {
             return false;
           },
         );
-        if (publish.qos === 1 && publish.messageId !== undefined) this.heldAcks.set(publish.messageId, stored);
+        if (publish.qos === 1 && publish.messageId !== undefined)
+          this.heldAcks.set(publish.messageId, stored);
       }
       callback();
     };
     const internals = client as unknown as { _sendPacket: SendPacket };
-    const send = internals._sendPacket.bind(client) as SendPacket;
+    const send: SendPacket = internals._sendPacket.bind(client);
     internals._sendPacket = (packet, callback, ...rest) => {
       const messageId = (packet as { messageId?: number }).messageId;
-      const held = packet.cmd === 'puback' && messageId !== undefined ? this.heldAcks.get(messageId) : undefined;
+      const held =
+        packet.cmd === 'puback' && messageId !== undefined ? this.heldAcks.get(messageId) : undefined;
       if (!held) return send(packet, callback, ...rest);
       this.heldAcks.delete(messageId!);
       const connection = this.connection;

@@ -7,8 +7,8 @@ type AedesModule = { Aedes: { createBroker(options?: AedesOptions): Promise<Aede
  * the require goes through Node's own loader (`process.getBuiltinModule`) in every environment alike.
  */
 export function loadAedes(): AedesModule {
-  const builtin = (process as unknown as { getBuiltinModule(id: string): typeof import('node:module') }).getBuiltinModule(
-    'node:module',
-  );
+  const builtin = (
+    process as unknown as { getBuiltinModule(id: string): typeof import('node:module') }
+  ).getBuiltinModule('node:module');
   return builtin.createRequire(__filename)('aedes') as AedesModule;
 }

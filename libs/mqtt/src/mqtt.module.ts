@@ -22,7 +22,8 @@ import { MqttTransport } from './mqtt-transport';
           url,
           prefix,
           shareGroup: config.get('MQTT_SHARE_GROUP'),
-          clientId: config.get('MQTT_CLIENT_ID') ?? `cw-${hostname().replace(/[^a-zA-Z0-9_-]/g, '')}-${process.pid}`,
+          clientId:
+            config.get('MQTT_CLIENT_ID') ?? `cw-${hostname().replace(/[^a-zA-Z0-9_-]/g, '')}-${process.pid}`,
         });
       },
     },

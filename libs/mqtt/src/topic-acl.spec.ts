@@ -1,7 +1,12 @@
 import { Principal } from '@cw/auth';
 import { mayPublish, maySubscribe } from './topic-acl';
 
-const key = (role: Principal['role'], siteId: string | null): Principal => ({ keyId: 'k', name: 'k', role, siteId });
+const key = (role: Principal['role'], siteId: string | null): Principal => ({
+  keyId: 'k',
+  name: 'k',
+  role,
+  siteId,
+});
 
 describe('mayPublish', () => {
   it('lets a device key publish events for its own site only', () => {

@@ -13,8 +13,14 @@ export interface HttpAppOptions {
 }
 
 /** The same HTTP setup for every process: pino logger, one error body, JSON size limit, OpenAPI, shutdown hooks. */
-export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: options.bufferLogs ?? true, bodyParser: false });
+export async function createHttpApp(
+  module: Type<unknown> | DynamicModule,
+  options: HttpAppOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bufferLogs: options.bufferLogs ?? true,
+    bodyParser: false,
+  });
   configureHttpApp(app, options);
   return app;
 }
@@ -32,7 +38,9 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
       app,
       new DocumentBuilder()
         .setTitle('Coworking platform API')
-        .setDescription('Sites, events, occupancy, bookings and operations. Authenticate with `Authorization: Bearer <API key>`.')
+        .setDescription(
+          'Sites, events, occupancy, bookings and operations. Authenticate with `Authorization: Bearer <API key>`.',
+        )
         .setVersion('1')
         .addBearerAuth()
         .build(),

@@ -13,7 +13,10 @@ export const loggingModule = LoggerModule.forRootAsync({
         const given = req.headers['x-request-id'];
         return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
       },
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.secret'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.secret'],
+        censor: '[redacted]',
+      },
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
       transport:
         config.get('NODE_ENV') === 'development' && process.stdout.isTTY

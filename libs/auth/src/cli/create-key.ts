@@ -8,15 +8,24 @@ import { ROLES, Role } from '../principal';
 /** `npm run keys:create -- --role admin --name ops` prints a new key once; only its hash is stored. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { role: { type: 'string', default: 'admin' }, name: { type: 'string', default: 'first admin' }, site: { type: 'string' } },
+    options: {
+      role: { type: 'string', default: 'admin' },
+      name: { type: 'string', default: 'first admin' },
+      site: { type: 'string' },
+    },
   });
   const role = values.role as Role;
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-  if ((role === 'integration' || role === 'device') && !values.site) throw new Error(`--site is required for a ${role} key`);
+  if ((role === 'integration' || role === 'device') && !values.site)
+    throw new Error(`--site is required for a ${role} key`);
   const db = await openDatabase(new AppConfig(loadConfig()));
   try {
     await migrate(db);
-    const key = await new ApiKeysService(new ApiKeysRepository(db)).create({ name: values.name!, role, siteId: values.site ?? null });
+    const key = await new ApiKeysService(new ApiKeysRepository(db)).create({
+      name: values.name,
+      role,
+      siteId: values.site ?? null,
+    });
     console.log(`created ${role} key ${key.id}\n${key.token}\nStore it now: it is not shown again.`);
   } finally {
     await db.close();

@@ -6,7 +6,10 @@ export const createKeySchema = z
     name: z.string().min(1).max(120),
     role: z.enum(ROLES),
     site: z.string().min(1).max(64).nullable().optional(),
-    id: z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/).optional(),
+    id: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.:-]{1,64}$/)
+      .optional(),
   })
   .strict()
   .refine((k) => k.role === 'admin' || k.role === 'manager' || Boolean(k.site), {

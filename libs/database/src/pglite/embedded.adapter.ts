@@ -56,7 +56,10 @@ export class EmbeddedDatabase extends Database {
         if (message.ready === undefined) return;
         worker.off('message', onMessage);
         if (message.ready) resolve();
-        else reject(new EmbeddedDatabaseError(message.error ?? { message: 'embedded database failed to start' }));
+        else
+          reject(
+            new EmbeddedDatabaseError(message.error ?? { message: 'embedded database failed to start' }),
+          );
       };
       worker.on('message', onMessage);
       worker.once('error', reject);
@@ -76,7 +79,8 @@ export class EmbeddedDatabase extends Database {
     const tx = this.nextId++;
     await this.call({ op: 'begin', tx });
     const scoped: TransactionScope = {
-      query: <R>(sql: string, params: unknown[] = []) => this.call<QueryResult<R>>({ op: 'query', sql, params, tx }),
+      query: <R>(sql: string, params: unknown[] = []) =>
+        this.call<QueryResult<R>>({ op: 'query', sql, params, tx }),
       exec: async (sql: string) => {
         await this.call({ op: 'exec', sql, tx });
       },
@@ -120,7 +124,10 @@ export class EmbeddedDatabase extends Database {
     if (!waiter) return;
     this.pending.delete(message.id);
     if (message.ok) waiter.resolve(message.result);
-    else waiter.reject(new EmbeddedDatabaseError(message.error ?? { message: 'unknown embedded database error' }));
+    else
+      waiter.reject(
+        new EmbeddedDatabaseError(message.error ?? { message: 'unknown embedded database error' }),
+      );
   }
 
   private failAll(error: Error): void {

@@ -9,8 +9,7 @@ export interface ClockLimits {
 const IMPLAUSIBLE_FUTURE_MS = 366 * 24 * 3600 * 1000;
 
 export type StampResult =
-  | { ok: true; ts: Date; deviceTs: Date; clockSkewMs: number | null }
-  | { ok: false; reason: string };
+  { ok: true; ts: Date; deviceTs: Date; clockSkewMs: number | null } | { ok: false; reason: string };
 
 /**
  * Device time is used as event time unless the device clock is ahead of ours by more than the allowed skew; then
@@ -19,7 +18,8 @@ export type StampResult =
 export function stampEventTime(deviceIso: string, receivedAt: Date, limits: ClockLimits): StampResult {
   const deviceTs = new Date(deviceIso);
   const ahead = deviceTs.getTime() - receivedAt.getTime();
-  if (ahead > IMPLAUSIBLE_FUTURE_MS) return { ok: false, reason: 'timestamp is more than a year in the future' };
+  if (ahead > IMPLAUSIBLE_FUTURE_MS)
+    return { ok: false, reason: 'timestamp is more than a year in the future' };
   if (-ahead > limits.maxAgeMs) {
     return { ok: false, reason: `timestamp is older than ${Math.round(limits.maxAgeMs / 86_400_000)} days` };
   }

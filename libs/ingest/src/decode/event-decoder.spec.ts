@@ -1,8 +1,25 @@
 import { decodeHttpBatch, decodeMqttPayload } from './event-decoder';
 
-const door = { id: 'e1', ts: '2026-03-10T09:00:00Z', credential: 'card-1', member: 'm1', direction: 'in', result: 'granted', method: 'nfc' };
+const door = {
+  id: 'e1',
+  ts: '2026-03-10T09:00:00Z',
+  credential: 'card-1',
+  member: 'm1',
+  direction: 'in',
+  result: 'granted',
+  method: 'nfc',
+};
 const sensor = { id: 'e2', ts: '2026-03-10T09:00:00+01:00', kind: 'presence', value: true };
-const booking = { id: 'e3', ts: '2026-03-10T08:00:00Z', booking: 'b1', resource: 'room-1', member: 'm1', start: '2026-03-10T09:00:00Z', end: '2026-03-10T10:00:00Z', status: 'created' };
+const booking = {
+  id: 'e3',
+  ts: '2026-03-10T08:00:00Z',
+  booking: 'b1',
+  resource: 'room-1',
+  member: 'm1',
+  start: '2026-03-10T09:00:00Z',
+  end: '2026-03-10T10:00:00Z',
+  status: 'created',
+};
 const doorRoute = { siteId: 's1', type: 'door' as const, deviceId: 'd1' };
 const sensorRoute = { siteId: 's1', type: 'sensor' as const, deviceId: 'p1' };
 const bookingRoute = { siteId: 's1', type: 'booking' as const, deviceId: null };
@@ -14,8 +31,15 @@ function mqttErrors(route: typeof doorRoute | typeof sensorRoute | typeof bookin
 
 describe('decodeMqttPayload', () => {
   it('takes one event or an array of events', () => {
-    expect(decodeMqttPayload(doorRoute, 't', Buffer.from(JSON.stringify(door)), 100).candidates).toHaveLength(1);
-    const many = decodeMqttPayload(sensorRoute, 't', Buffer.from(JSON.stringify([sensor, { ...sensor, id: 'e9' }])), 100);
+    expect(decodeMqttPayload(doorRoute, 't', Buffer.from(JSON.stringify(door)), 100).candidates).toHaveLength(
+      1,
+    );
+    const many = decodeMqttPayload(
+      sensorRoute,
+      't',
+      Buffer.from(JSON.stringify([sensor, { ...sensor, id: 'e9' }])),
+      100,
+    );
     expect(many.candidates.map((c) => c.index)).toEqual([0, 1]);
   });
 
@@ -27,7 +51,12 @@ describe('decodeMqttPayload', () => {
   it('keeps the raw text of malformed JSON with the parser message', () => {
     const decoded = decodeMqttPayload(doorRoute, 'cw/s1/door/d1', Buffer.from('{"id": '), 100);
     expect(decoded.candidates).toHaveLength(0);
-    expect(decoded.refusals[0]).toMatchObject({ raw: '{"id": ', siteId: 's1', topic: 'cw/s1/door/d1', source: 'mqtt' });
+    expect(decoded.refusals[0]).toMatchObject({
+      raw: '{"id": ',
+      siteId: 's1',
+      topic: 'cw/s1/door/d1',
+      source: 'mqtt',
+    });
     expect(decoded.refusals[0].reason).toMatch(/^malformed JSON/);
   });
 
@@ -37,7 +66,12 @@ describe('decodeMqttPayload', () => {
   });
 
   it('keeps the valid events of a message with invalid ones', () => {
-    const decoded = decodeMqttPayload(doorRoute, 't', Buffer.from(JSON.stringify([door, { ...door, result: 'maybe' }])), 100);
+    const decoded = decodeMqttPayload(
+      doorRoute,
+      't',
+      Buffer.from(JSON.stringify([door, { ...door, result: 'maybe' }])),
+      100,
+    );
     expect(decoded.candidates.map((c) => c.index)).toEqual([0]);
     expect(decoded.refusals.map((r) => [r.index, r.eventId])).toEqual([[1, 'e1']]);
   });
@@ -47,8 +81,16 @@ describe('decodeMqttPayload', () => {
       [{ ...door, id: undefined }, 'id', 'required'],
       [{ ...door, id: '' }, 'id', 'must not be empty'],
       [{ ...door, id: 'x'.repeat(129) }, 'id', 'at most 128 characters'],
-      [{ ...door, ts: '2026-03-10 09:00' }, 'ts', 'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z'],
-      [{ ...door, ts: '2026-03-10T09:00:00' }, 'ts', 'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z'],
+      [
+        { ...door, ts: '2026-03-10 09:00' },
+        'ts',
+        'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z',
+      ],
+      [
+        { ...door, ts: '2026-03-10T09:00:00' },
+        'ts',
+        'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z',
+      ],
       [{ ...door, credential: undefined }, 'credential', 'required'],
       [{ ...door, credential: 42 }, 'credential', 'Expected string, received number'],
       [{ ...door, member: 'a b' }, 'member', 'letters, digits, _ . : - only'],
@@ -82,9 +124,17 @@ describe('decodeMqttPayload', () => {
     it.each([
       [{ ...booking, booking: undefined }, 'booking', 'required'],
       [{ ...booking, resource: '' }, 'resource', 'must not be empty'],
-      [{ ...booking, start: 'tomorrow' }, 'start', 'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z'],
+      [
+        { ...booking, start: 'tomorrow' },
+        'start',
+        'must be ISO 8601 with an offset, e.g. 2026-03-01T09:00:00Z',
+      ],
       [{ ...booking, end: '2026-03-10T08:00:00Z' }, 'end', 'must be after start'],
-      [{ ...booking, status: 'maybe' }, 'status', "Invalid enum value. Expected 'created' | 'updated' | 'cancelled' | 'checked_in' | 'ended', received 'maybe'"],
+      [
+        { ...booking, status: 'maybe' },
+        'status',
+        "Invalid enum value. Expected 'created' | 'updated' | 'cancelled' | 'checked_in' | 'ended', received 'maybe'",
+      ],
     ])('%#: %s -> %s', (payload, path, message) => {
       expect(mqttErrors(bookingRoute, payload)).toContainEqual({ path, message });
     });

@@ -12,7 +12,11 @@ const MAX_RAW_CHARS = 64 * 1024;
 
 function rawOf(item: unknown): string {
   const text = typeof item === 'string' ? item : JSON.stringify(item);
-  return text === undefined ? String(item) : text.length > MAX_RAW_CHARS ? text.slice(0, MAX_RAW_CHARS) : text;
+  return text === undefined
+    ? String(item)
+    : text.length > MAX_RAW_CHARS
+      ? text.slice(0, MAX_RAW_CHARS)
+      : text;
 }
 
 function eventIdOf(item: unknown): string | null {
@@ -20,25 +24,46 @@ function eventIdOf(item: unknown): string | null {
   return typeof id === 'string' && id.length <= 128 ? id : null;
 }
 
-function validate(type: EventType, siteId: string, deviceId: string | null, item: unknown, topic: string | null) {
+function validate(
+  type: EventType,
+  siteId: string,
+  deviceId: string | null,
+  item: unknown,
+  topic: string | null,
+) {
   const parsed = payloadSchemas[type].safeParse(item);
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
   const raw = rawOf(item);
   switch (type) {
     case 'door':
-      return { candidate: { type, siteId, deviceId: deviceId!, payload: parsed.data, raw, topic } as Candidate };
+      return {
+        candidate: { type, siteId, deviceId: deviceId!, payload: parsed.data, raw, topic } as Candidate,
+      };
     case 'sensor':
-      return { candidate: { type, siteId, deviceId: deviceId!, payload: parsed.data, raw, topic } as Candidate };
+      return {
+        candidate: { type, siteId, deviceId: deviceId!, payload: parsed.data, raw, topic } as Candidate,
+      };
     case 'booking':
       return { candidate: { type, siteId, deviceId: null, payload: parsed.data, raw, topic } as Candidate };
   }
 }
 
 /** An MQTT message is one event or an array of events; its topic says the site, type and device. */
-export function decodeMqttPayload(route: TopicRoute, topic: string, payload: Buffer, maxItems: number): Decoded {
+export function decodeMqttPayload(
+  route: TopicRoute,
+  topic: string,
+  payload: Buffer,
+  maxItems: number,
+): Decoded {
   const out: Decoded = { candidates: [], refusals: [] };
   const text = payload.toString('utf8');
-  const refuse = (index: number, reason: string, raw: string, errors: Refusal['errors'] = [], eventId: string | null = null) =>
+  const refuse = (
+    index: number,
+    reason: string,
+    raw: string,
+    errors: Refusal['errors'] = [],
+    eventId: string | null = null,
+  ) =>
     out.refusals.push({ index, siteId: route.siteId, eventId, reason, errors, raw, topic, source: 'mqtt' });
   let body: unknown;
   try {
@@ -49,7 +74,11 @@ export function decodeMqttPayload(route: TopicRoute, topic: string, payload: Buf
   }
   const items = Array.isArray(body) ? body : [body];
   if (items.length > maxItems) {
-    refuse(0, `message holds ${items.length} events; at most ${maxItems} per message`, text.slice(0, MAX_RAW_CHARS));
+    refuse(
+      0,
+      `message holds ${items.length} events; at most ${maxItems} per message`,
+      text.slice(0, MAX_RAW_CHARS),
+    );
     return out;
   }
   items.forEach((item, index) => {
@@ -85,7 +114,8 @@ export function decodeHttpBatch(items: unknown[]): Decoded {
     if (env.type === 'door') delete rest.door;
     if (env.type === 'sensor') delete rest.sensor;
     const result = validate(env.type, env.site, deviceId, rest, null);
-    if (result.candidate) out.candidates.push({ index, candidate: { ...result.candidate, raw: rawOf(item) } });
+    if (result.candidate)
+      out.candidates.push({ index, candidate: { ...result.candidate, raw: rawOf(item) } });
     else
       out.refusals.push({
         index,

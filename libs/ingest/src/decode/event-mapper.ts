@@ -4,7 +4,11 @@ import { ClockLimits, stampEventTime } from './clock-guard';
 
 /** What the mapper needs from the site directory (implemented by DeviceDirectory in @cw/sites). */
 export interface DeviceLookup {
-  resolve(siteId: string, type: 'door' | 'sensor', deviceId: string): Promise<{ resourceIds: string[] } | null>;
+  resolve(
+    siteId: string,
+    type: 'door' | 'sensor',
+    deviceId: string,
+  ): Promise<{ resourceIds: string[] } | null>;
   resourceExists(siteId: string, resourceId: string): Promise<boolean>;
 }
 
@@ -30,20 +34,49 @@ export async function mapCandidate(
   switch (candidate.type) {
     case 'door': {
       const device = await lookup.resolve(candidate.siteId, 'door', candidate.deviceId);
-      if (!device) return { ok: false, reason: `unknown door ${candidate.deviceId} at site ${candidate.siteId}`, path: 'door' };
-      return { ok: true, event: { ...stamp, type: 'door', doorId: candidate.deviceId, resourceIds: device.resourceIds, payload: candidate.payload } };
+      if (!device)
+        return {
+          ok: false,
+          reason: `unknown door ${candidate.deviceId} at site ${candidate.siteId}`,
+          path: 'door',
+        };
+      return {
+        ok: true,
+        event: {
+          ...stamp,
+          type: 'door',
+          doorId: candidate.deviceId,
+          resourceIds: device.resourceIds,
+          payload: candidate.payload,
+        },
+      };
     }
     case 'sensor': {
       const device = await lookup.resolve(candidate.siteId, 'sensor', candidate.deviceId);
-      if (!device) return { ok: false, reason: `unknown sensor ${candidate.deviceId} at site ${candidate.siteId}`, path: 'sensor' };
+      if (!device)
+        return {
+          ok: false,
+          reason: `unknown sensor ${candidate.deviceId} at site ${candidate.siteId}`,
+          path: 'sensor',
+        };
       return {
         ok: true,
-        event: { ...stamp, type: 'sensor', sensorId: candidate.deviceId, resourceId: device.resourceIds[0] ?? null, payload: candidate.payload },
+        event: {
+          ...stamp,
+          type: 'sensor',
+          sensorId: candidate.deviceId,
+          resourceId: device.resourceIds[0] ?? null,
+          payload: candidate.payload,
+        },
       };
     }
     case 'booking': {
       if (!(await lookup.resourceExists(candidate.siteId, candidate.payload.resource))) {
-        return { ok: false, reason: `unknown resource ${candidate.payload.resource} at site ${candidate.siteId}`, path: 'resource' };
+        return {
+          ok: false,
+          reason: `unknown resource ${candidate.payload.resource} at site ${candidate.siteId}`,
+          path: 'resource',
+        };
       }
       return { ok: true, event: { ...stamp, type: 'booking', payload: candidate.payload } };
     }

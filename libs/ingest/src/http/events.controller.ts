@@ -22,10 +22,19 @@ export class EventsController {
   @HttpCode(202)
   @Roles('admin', 'manager', 'integration', 'device')
   @ApiBody({
-    description: 'An array of events, or {events: [...]}. Each item: {type: door|sensor|booking, site, door|sensor, ...payload}',
-    schema: { oneOf: [{ type: 'array', items: { type: 'object' } }, { type: 'object', properties: { events: { type: 'array', items: { type: 'object' } } } }] },
+    description:
+      'An array of events, or {events: [...]}. Each item: {type: door|sensor|booking, site, door|sensor, ...payload}',
+    schema: {
+      oneOf: [
+        { type: 'array', items: { type: 'object' } },
+        { type: 'object', properties: { events: { type: 'array', items: { type: 'object' } } } },
+      ],
+    },
   })
-  @ApiResponse({ status: 202, description: '{accepted, duplicates, rejected: [{index, errors: [{path, message}]}]}' })
+  @ApiResponse({
+    status: 202,
+    description: '{accepted, duplicates, rejected: [{index, errors: [{path, message}]}]}',
+  })
   async receive(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<IngestResult> {
     const items = Array.isArray(body) ? body : (body as { events?: unknown } | null)?.events;
     if (!Array.isArray(items)) {
@@ -35,7 +44,10 @@ export class EventsController {
     }
     const max = this.config.get('HTTP_MAX_BATCH');
     if (items.length > max) {
-      throw new DomainError(ErrorCode.PayloadTooLarge, `batch holds ${items.length} events; at most ${max} per request`);
+      throw new DomainError(
+        ErrorCode.PayloadTooLarge,
+        `batch holds ${items.length} events; at most ${max} per request`,
+      );
     }
     return this.ingest.ingestHttp(items, principal);
   }

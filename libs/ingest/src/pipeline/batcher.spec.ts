@@ -25,7 +25,12 @@ describe('Batcher', () => {
 
   it('flushes as soon as a batch is full', async () => {
     const sink = recordingSink();
-    const batcher = new Batcher<number, number>({ maxBatch: 3, flushMs: 1000, maxPending: 100, write: sink.write });
+    const batcher = new Batcher<number, number>({
+      maxBatch: 3,
+      flushMs: 1000,
+      maxPending: 100,
+      write: sink.write,
+    });
     const results = batcher.add([1, 2, 3]);
     await jest.advanceTimersByTimeAsync(0);
     expect(sink.batches).toEqual([[1, 2, 3]]);
@@ -34,7 +39,12 @@ describe('Batcher', () => {
 
   it('flushes a partial batch when its age limit passes, not before', async () => {
     const sink = recordingSink();
-    const batcher = new Batcher<number, number>({ maxBatch: 10, flushMs: 50, maxPending: 100, write: sink.write });
+    const batcher = new Batcher<number, number>({
+      maxBatch: 10,
+      flushMs: 50,
+      maxPending: 100,
+      write: sink.write,
+    });
     const first = batcher.add([1]);
     await jest.advanceTimersByTimeAsync(20);
     const second = batcher.add([2]);
@@ -47,7 +57,12 @@ describe('Batcher', () => {
 
   it('splits a large add into full batches in order', async () => {
     const sink = recordingSink();
-    const batcher = new Batcher<number, number>({ maxBatch: 2, flushMs: 50, maxPending: 100, write: sink.write });
+    const batcher = new Batcher<number, number>({
+      maxBatch: 2,
+      flushMs: 50,
+      maxPending: 100,
+      write: sink.write,
+    });
     const results = batcher.add([1, 2, 3, 4, 5]);
     await jest.advanceTimersByTimeAsync(100);
     expect(sink.batches).toEqual([[1, 2], [3, 4], [5]]);
@@ -82,7 +97,13 @@ describe('Batcher', () => {
 
   it('makes producers wait while the pending limit is reached (memory stays bounded)', async () => {
     const sink = recordingSink();
-    const batcher = new Batcher<number, number>({ maxBatch: 2, flushMs: 10, maxPending: 4, write: sink.write, retryDelayMs: () => 1000 });
+    const batcher = new Batcher<number, number>({
+      maxBatch: 2,
+      flushMs: 10,
+      maxPending: 4,
+      write: sink.write,
+      retryDelayMs: () => 1000,
+    });
     sink.failNext(1);
     const first = batcher.add([1, 2, 3, 4]);
     let secondAccepted = false;
@@ -101,7 +122,12 @@ describe('Batcher', () => {
 
   it('drain writes everything queued', async () => {
     const sink = recordingSink();
-    const batcher = new Batcher<number, number>({ maxBatch: 100, flushMs: 60_000, maxPending: 1000, write: sink.write });
+    const batcher = new Batcher<number, number>({
+      maxBatch: 100,
+      flushMs: 60_000,
+      maxPending: 1000,
+      write: sink.write,
+    });
     void batcher.add([7, 8]);
     const drained = batcher.drain();
     await jest.advanceTimersByTimeAsync(10);

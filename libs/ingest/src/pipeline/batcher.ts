@@ -48,11 +48,10 @@ export class Batcher<T, R> {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.closed) throw new Error('batcher is closed');
-    const results = items.map(
-      (item) => new Promise<R>((resolve) => this.queue.push({ item, resolve })),
-    );
+    const results = items.map((item) => new Promise<R>((resolve) => this.queue.push({ item, resolve })));
     if (this.queue.length >= this.options.maxBatch) this.kick();
-    else if (!this.timer && !this.writing) this.timer = this.timers.setTimeout(() => this.kick(), this.options.flushMs);
+    else if (!this.timer && !this.writing)
+      this.timer = this.timers.setTimeout(() => this.kick(), this.options.flushMs);
     return Promise.all(results);
   }
 
@@ -104,7 +103,8 @@ export class Batcher<T, R> {
     for (let attempt = 0; ; attempt++) {
       try {
         const results = await this.options.write(items);
-        if (results.length !== items.length) throw new Error(`write returned ${results.length} results for ${items.length} items`);
+        if (results.length !== items.length)
+          throw new Error(`write returned ${results.length} results for ${items.length} items`);
         return results;
       } catch (error) {
         this.options.onWriteError?.(error, attempt);

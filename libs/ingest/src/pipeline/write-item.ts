@@ -1,7 +1,8 @@
 import { PlatformEvent, RejectedEvent } from '@cw/events';
 
 /** What the batcher carries: an event to store, or a refusal to keep in the dead-letter table. */
-export type WriteItem = { kind: 'event'; event: PlatformEvent } | { kind: 'rejected'; rejected: RejectedEvent };
+export type WriteItem =
+  { kind: 'event'; event: PlatformEvent } | { kind: 'rejected'; rejected: RejectedEvent };
 
 export type WriteOutcome = 'stored' | 'duplicate' | 'dead_lettered';
 
