@@ -38,10 +38,35 @@ export class ErrorFilter implements ExceptionFilter {
         .json({ error: httpCode(status), message: Array.isArray(message) ? message.join('; ') : message });
       return;
     }
+    const clientError = bodyParserError(exception);
+    if (clientError) {
+      response
+        .status(clientError.status)
+        .json({ error: httpCode(clientError.status), message: clientError.message });
+      return;
+    }
     const errorId = randomUUID();
     this.logger.error({ errorId, err: exception }, 'unhandled error');
     response.status(500).json({ error: 'internal', message: 'internal error', errorId });
   }
+}
+
+/**
+ * body-parser rejects a body before any route runs (too large, bad charset, unreadable) with an `http-errors` error
+ * whose message is safe to show (`expose`): the client gets its 4xx, not a 500.
+ */
+function bodyParserError(exception: unknown): { status: number; message: string } | undefined {
+  const candidate = exception as {
+    status?: unknown;
+    expose?: unknown;
+    message?: unknown;
+    type?: unknown;
+  } | null;
+  if (!candidate || typeof candidate.status !== 'number' || candidate.expose !== true) return undefined;
+  if (candidate.status < 400 || candidate.status >= 500) return undefined;
+  const message =
+    candidate.type === 'entity.too.large' ? 'request body is larger than 16 MB' : String(candidate.message);
+  return { status: candidate.status, message };
 }
 
 function httpCode(status: number): string {

@@ -1,14 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { canActOnSite, Principal } from '@cw/auth';
 import { AppConfig } from '@cw/config';
-import {
-  BookingEvent,
-  DoorEvent,
-  EventSource,
-  PlatformEvent,
-  RejectedEvent,
-  SensorReading,
-} from '@cw/events';
+import { EventSource, PlatformEvent, RejectedEvent } from '@cw/events';
 import { IngestMetrics } from '@cw/metrics';
 import { Candidate, Refusal } from './decode/candidate';
 import { ClockLimits } from './decode/clock-guard';
@@ -17,7 +10,8 @@ import { DeviceLookup, mapCandidate } from './decode/event-mapper';
 import { parseInboundTopic } from './decode/mqtt-topic';
 import { IngestRepository } from './ingest.repository';
 import { Batcher } from './pipeline/batcher';
-import { eventKey, WriteItem, WriteOutcome } from './pipeline/write-item';
+import { outcomesOf, partitionBatch } from './pipeline/partition-batch';
+import { WriteItem, WriteOutcome } from './pipeline/write-item';
 
 export const DEVICE_LOOKUP = Symbol('DEVICE_LOOKUP');
 
@@ -170,37 +164,19 @@ export class IngestService implements OnModuleDestroy {
     return undefined;
   }
 
-  /** The batcher's sink: the first occurrence of an event id in a batch is written, later ones are duplicates. */
+  /** The batcher's sink: one transaction for the whole batch, duplicates inside it dropped first. */
   private async write(items: WriteItem[]): Promise<WriteOutcome[]> {
-    const seen = new Set<string>();
-    const firstOccurrence: boolean[] = [];
-    const doors: DoorEvent[] = [];
-    const sensors: SensorReading[] = [];
-    const bookings: BookingEvent[] = [];
-    const rejected: RejectedEvent[] = [];
-    for (const item of items) {
-      if (item.kind === 'rejected') {
-        rejected.push(item.rejected);
-        firstOccurrence.push(false);
-        continue;
-      }
-      const key = eventKey(item.event);
-      const first = !seen.has(key);
-      seen.add(key);
-      firstOccurrence.push(first);
-      if (!first) continue;
-      if (item.event.type === 'door') doors.push(item.event);
-      else if (item.event.type === 'sensor') sensors.push(item.event);
-      else bookings.push(item.event);
-    }
+    const batch = partitionBatch(items);
     const timer = this.metrics.writeSeconds.startTimer();
-    const stored = await this.repository.writeBatch(doors, sensors, bookings, rejected);
+    const stored = await this.repository.writeBatch(
+      batch.doors,
+      batch.sensors,
+      batch.bookings,
+      batch.rejected,
+    );
     timer();
     this.metrics.batchSize.observe(items.length);
-    return items.map((item, i) => {
-      if (item.kind === 'rejected') return 'dead_lettered';
-      return firstOccurrence[i] && stored.has(eventKey(item.event)) ? 'stored' : 'duplicate';
-    });
+    return outcomesOf(items, batch.first, stored);
   }
 }
 
