@@ -1,4 +1,4 @@
-import { PlatformEvent, RejectedEvent } from '@cw/events';
+import { PlatformEvent } from '@cw/events';
 import { eventKey, WriteItem } from './write-item';
 import { outcomesOf, partitionBatch } from './partition-batch';
 
