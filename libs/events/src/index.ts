@@ -1,2 +1,3 @@
 export * from './event.schemas';
 export * from './event.types';
+export * from './live.types';
