@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@cw/auth';
+import { BookingModule } from '@cw/booking';
 import { AppConfig, ConfigModule } from '@cw/config';
 import { DatabaseModule } from '@cw/database';
 import { DemoModule } from '@cw/demo';
@@ -7,6 +8,7 @@ import { HealthModule } from '@cw/health';
 import { IngestHttpModule, IngestMqttModule } from '@cw/ingest';
 import { MetricsModule } from '@cw/metrics';
 import { MqttModule } from '@cw/mqtt';
+import { NoShowModule } from '@cw/noshow';
 import { loggingModule } from '@cw/runtime';
 import { SitesModule } from '@cw/sites';
 
@@ -29,6 +31,8 @@ export class ApiAppModule {
         MqttModule,
         SitesModule,
         IngestHttpModule,
+        BookingModule,
+        NoShowModule,
         HealthModule,
         ...(embedded || config.embeddedBroker ? [IngestMqttModule] : []),
         ...(config.get('DEMO') ? [DemoModule] : []),

@@ -6,3 +6,4 @@ export * from './decode/clock-guard';
 export * from './decode/event-decoder';
 export * from './decode/event-mapper';
 export * from './pipeline/batcher';
+export * from './stored-events.bus';

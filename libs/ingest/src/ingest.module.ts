@@ -3,13 +3,19 @@ import { DeviceDirectory, SitesModule } from '@cw/sites';
 import { EventsController } from './http/events.controller';
 import { IngestRepository } from './ingest.repository';
 import { DEVICE_LOOKUP, IngestService } from './ingest.service';
+import { StoredEventsBus } from './stored-events.bus';
 import { MqttIngestBridge } from './mqtt/mqtt-ingest.bridge';
 
 /** The ingest path itself, shared by both doors. */
 @Module({
   imports: [SitesModule],
-  providers: [IngestRepository, IngestService, { provide: DEVICE_LOOKUP, useExisting: DeviceDirectory }],
-  exports: [IngestService],
+  providers: [
+    IngestRepository,
+    IngestService,
+    StoredEventsBus,
+    { provide: DEVICE_LOOKUP, useExisting: DeviceDirectory },
+  ],
+  exports: [IngestService, StoredEventsBus],
 })
 export class IngestCoreModule {}
 

@@ -9,6 +9,7 @@ import { decodeHttpBatch, decodeMqttPayload, Decoded } from './decode/event-deco
 import { DeviceLookup, mapCandidate } from './decode/event-mapper';
 import { parseInboundTopic } from './decode/mqtt-topic';
 import { IngestRepository } from './ingest.repository';
+import { StoredEventsBus } from './stored-events.bus';
 import { Batcher } from './pipeline/batcher';
 import { outcomesOf, partitionBatch } from './pipeline/partition-batch';
 import { WriteItem, WriteOutcome } from './pipeline/write-item';
@@ -36,6 +37,7 @@ export class IngestService implements OnModuleDestroy {
     private readonly repository: IngestRepository,
     @Inject(DEVICE_LOOKUP) private readonly devices: DeviceLookup,
     private readonly metrics: IngestMetrics,
+    private readonly bus: StoredEventsBus,
   ) {
     this.limits = {
       maxFutureSkewMs: config.get('INGEST_MAX_FUTURE_SKEW_S') * 1000,
@@ -112,6 +114,8 @@ export class IngestService implements OnModuleDestroy {
       ...refusals.map((r) => ({ kind: 'rejected' as const, rejected: toRejected(r, receivedAt) })),
     ];
     const outcomes = await this.batcher.add(items);
+    const fresh = accepted.filter((_, i) => outcomes[i] === 'stored').map(({ event }) => event);
+    if (fresh.length) this.bus.emit('stored', fresh);
     const stored = outcomes.slice(0, accepted.length);
     const duplicates = stored.filter((o) => o === 'duplicate').length;
     const storedByType = new Map<string, number>();

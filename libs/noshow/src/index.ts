@@ -1,0 +1,6 @@
+export * from './noshow.rules';
+export * from './noshow.repository';
+export * from './noshow.engine';
+export * from './noshow.module';
+export * from './decision-timers';
+export * from './release.publisher';
