@@ -30,14 +30,12 @@ describe('no-show release', () => {
     db = await openSeededDatabase();
     await start();
     await platform.putSite('n1', siteDocument());
-    await platform.app
-      .get(NoShowRepository)
-      .setPolicy('n1', '*', {
-        earlyMs: 2 * SECOND,
-        graceMs: 2 * SECOND,
-        ghostEnabled: false,
-        ghostAfterMs: 60 * SECOND,
-      });
+    await platform.app.get(NoShowRepository).setPolicy('n1', '*', {
+      earlyMs: 2 * SECOND,
+      graceMs: 2 * SECOND,
+      ghostEnabled: false,
+      ghostAfterMs: 60 * SECOND,
+    });
     subscriber = await connectPublisher(platform.mqtt.url, await platform.createKey('integration', 'n1'));
     subscriber.on('message', (_topic, payload) =>
       mqttReleases.push(JSON.parse(payload.toString()) as BookingRelease),
@@ -58,14 +56,12 @@ describe('no-show release', () => {
   beforeEach(async () => {
     site = uniqueId('n').replace(/[^a-zA-Z0-9_-]/g, '');
     await platform.putSite(site, siteDocument());
-    await platform.app
-      .get(NoShowRepository)
-      .setPolicy(site, '*', {
-        earlyMs: 2 * SECOND,
-        graceMs: 2 * SECOND,
-        ghostEnabled: false,
-        ghostAfterMs: 60 * SECOND,
-      });
+    await platform.app.get(NoShowRepository).setPolicy(site, '*', {
+      earlyMs: 2 * SECOND,
+      graceMs: 2 * SECOND,
+      ghostEnabled: false,
+      ghostAfterMs: 60 * SECOND,
+    });
   });
   const book = async (resource: string, startsInMs: number, minutes = 30) => {
     const id = uniqueId('bk');

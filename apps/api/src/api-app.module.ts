@@ -9,6 +9,7 @@ import { IngestHttpModule, IngestMqttModule } from '@cw/ingest';
 import { MetricsModule } from '@cw/metrics';
 import { MqttModule } from '@cw/mqtt';
 import { NoShowModule } from '@cw/noshow';
+import { OccupancyModule } from '@cw/occupancy';
 import { loggingModule } from '@cw/runtime';
 import { SitesModule } from '@cw/sites';
 
@@ -33,6 +34,7 @@ export class ApiAppModule {
         IngestHttpModule,
         BookingModule,
         NoShowModule,
+        OccupancyModule,
         HealthModule,
         ...(embedded || config.embeddedBroker ? [IngestMqttModule] : []),
         ...(config.get('DEMO') ? [DemoModule] : []),

@@ -21,6 +21,6 @@ import { ReleasesController } from './releases.controller';
     { provide: DecisionTimers, useClass: InProcessDecisionTimers },
     { provide: RELEASE_SINKS, inject: [MqttReleaseSink], useFactory: (...sinks: ReleaseSink[]) => sinks },
   ],
-  exports: [NoShowEngine, NoShowRepository, ReleasePublisher],
+  exports: [NoShowEngine, NoShowRepository, ReleasePublisher, Clock],
 })
 export class NoShowModule {}

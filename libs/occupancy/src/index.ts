@@ -1,0 +1,5 @@
+export * from './resource-model';
+export * from './occupancy.engine';
+export * from './occupancy.module';
+export * from './occupancy.sinks';
+export * from './occupancy.repository';

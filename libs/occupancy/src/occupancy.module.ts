@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { BookingModule } from '@cw/booking';
+import { IngestCoreModule } from '@cw/ingest';
+import { NoShowModule } from '@cw/noshow';
+import { SitesModule } from '@cw/sites';
+import { OccupancyController } from './occupancy.controller';
+import { OccupancyEngine } from './occupancy.engine';
+import { OccupancyRepository } from './occupancy.repository';
+import { MqttStateSink, OCCUPANCY_SINKS, OccupancySink } from './occupancy.sinks';
+
+@Module({
+  imports: [SitesModule, BookingModule, NoShowModule, IngestCoreModule],
+  controllers: [OccupancyController],
+  providers: [
+    OccupancyRepository,
+    OccupancyEngine,
+    MqttStateSink,
+    { provide: OCCUPANCY_SINKS, inject: [MqttStateSink], useFactory: (...sinks: OccupancySink[]) => sinks },
+  ],
+  exports: [OccupancyEngine],
+})
+export class OccupancyModule {}

@@ -1,0 +1,116 @@
+import {
+  applyCounter,
+  applyDoor,
+  applyPresence,
+  BookingMemory,
+  DEFAULT_RULES,
+  emptyModel,
+  resolveState,
+  upsertBooking,
+} from './resource-model';
+
+const MIN = 60_000;
+const t0 = Date.parse('2026-03-10T10:00:00Z');
+const booking = (over: Partial<BookingMemory> = {}): BookingMemory => ({
+  id: 'b1',
+  start: t0,
+  end: t0 + 60 * MIN,
+  graceEnd: t0 + 15 * MIN,
+  status: 'confirmed',
+  ...over,
+});
+
+describe('resolveState', () => {
+  it('is free with no evidence and no booking', () => {
+    expect(resolveState(emptyModel(), t0)).toMatchObject({ state: 'free', bookingId: null, occupancy: 0 });
+  });
+
+  it('is occupied while a presence reading is within its hold time, then free', () => {
+    const m = emptyModel();
+    applyPresence(m, 'pir', 1, t0);
+    expect(resolveState(m, t0 + 9 * MIN).state).toBe('occupied');
+    expect(resolveState(m, t0 + 9 * MIN).nextChangeAt).toBe(t0 + DEFAULT_RULES.holdMs);
+    expect(resolveState(m, t0 + 10 * MIN).state).toBe('free');
+  });
+
+  it('rides over sensor flicker: a 0 right after a 1 waits for the debounce', () => {
+    const m = emptyModel();
+    applyPresence(m, 'pir', 1, t0);
+    applyPresence(m, 'pir', 0, t0 + 5 * MIN);
+    expect(resolveState(m, t0 + 5 * MIN + 30_000).state).toBe('occupied');
+    applyPresence(m, 'pir', 1, t0 + 5 * MIN + 40_000);
+    expect(resolveState(m, t0 + 6 * MIN).state).toBe('occupied');
+    applyPresence(m, 'pir', 0, t0 + 7 * MIN);
+    expect(resolveState(m, t0 + 8 * MIN + 1).state).toBe('free');
+  });
+
+  it('ignores a reading older than the one it holds (late or out-of-order delivery)', () => {
+    const m = emptyModel();
+    applyPresence(m, 'pir', 0, t0 + MIN);
+    applyPresence(m, 'pir', 1, t0);
+    expect(resolveState(m, t0 + 2 * MIN).state).toBe('free');
+  });
+
+  it('is occupied if any of several sensors says so', () => {
+    const m = emptyModel();
+    applyPresence(m, 'a', 1, t0);
+    applyPresence(m, 'b', 0, t0);
+    expect(resolveState(m, t0 + MIN).state).toBe('occupied');
+  });
+
+  it('counts people in and out and never goes below zero', () => {
+    const m = emptyModel();
+    applyCounter(m, 'people_in', 2, t0);
+    expect(resolveState(m, t0)).toMatchObject({ state: 'occupied', occupancy: 2 });
+    applyCounter(m, 'people_out', 5, t0 + MIN);
+    expect(resolveState(m, t0 + MIN)).toMatchObject({ state: 'free', occupancy: 0 });
+    applyCounter(m, 'people_in', 1, t0 + 2 * MIN);
+    expect(resolveState(m, t0 + 2 * MIN).occupancy).toBe(1);
+    applyCounter(m, 'count', 4, t0 + 3 * MIN);
+    expect(resolveState(m, t0 + 3 * MIN).occupancy).toBe(4);
+  });
+
+  it('treats a door event as presence in a small room for the door hold', () => {
+    const m = emptyModel();
+    applyDoor(m, t0);
+    expect(resolveState(m, t0 + 14 * MIN).state).toBe('occupied');
+    expect(resolveState(m, t0 + 15 * MIN).state).toBe('free');
+  });
+
+  it('follows a booking: free before, awaiting check-in from start to grace end, booked after, free after end', () => {
+    const m = emptyModel();
+    upsertBooking(m, booking());
+    expect(resolveState(m, t0 - MIN)).toMatchObject({ state: 'free', nextChangeAt: t0 });
+    expect(resolveState(m, t0)).toMatchObject({
+      state: 'awaiting_checkin',
+      bookingId: 'b1',
+      nextChangeAt: t0 + 15 * MIN,
+    });
+    expect(resolveState(m, t0 + 16 * MIN).state).toBe('booked');
+    expect(resolveState(m, t0 + 60 * MIN).state).toBe('free');
+  });
+
+  it('shows a checked-in empty room as booked, an occupied one as occupied with its booking', () => {
+    const m = emptyModel();
+    upsertBooking(m, booking({ status: 'checked_in' }));
+    expect(resolveState(m, t0 + MIN)).toMatchObject({ state: 'booked', bookingId: 'b1' });
+    applyPresence(m, 'pir', 1, t0 + MIN);
+    expect(resolveState(m, t0 + 2 * MIN)).toMatchObject({ state: 'occupied', bookingId: 'b1' });
+  });
+
+  it('shows a released booking as released until its end, and ignores cancelled ones', () => {
+    const m = emptyModel();
+    upsertBooking(m, booking({ status: 'released' }));
+    expect(resolveState(m, t0 + 20 * MIN).state).toBe('released');
+    upsertBooking(m, booking({ status: 'cancelled' }));
+    expect(resolveState(m, t0 + 20 * MIN).state).toBe('free');
+  });
+
+  it('moves with a booking moved into or out of the current time', () => {
+    const m = emptyModel();
+    upsertBooking(m, booking({ start: t0 + 120 * MIN, end: t0 + 180 * MIN, graceEnd: t0 + 135 * MIN }));
+    expect(resolveState(m, t0 + MIN).state).toBe('free');
+    upsertBooking(m, booking());
+    expect(resolveState(m, t0 + MIN).state).toBe('awaiting_checkin');
+  });
+});
