@@ -10,7 +10,7 @@ import { MetricsModule } from '@cw/metrics';
 import { MqttModule } from '@cw/mqtt';
 import { NoShowModule } from '@cw/noshow';
 import { OccupancyModule } from '@cw/occupancy';
-import { loggingModule } from '@cw/runtime';
+import { ClockModule, loggingModule } from '@cw/runtime';
 import { SitesModule } from '@cw/sites';
 
 /**
@@ -26,6 +26,7 @@ export class ApiAppModule {
       imports: [
         ConfigModule.fromConfig(config),
         loggingModule,
+        ClockModule,
         DatabaseModule,
         MetricsModule,
         AuthModule,

@@ -6,7 +6,7 @@ import { HealthModule } from '@cw/health';
 import { IngestMqttModule } from '@cw/ingest';
 import { MetricsModule } from '@cw/metrics';
 import { MqttModule } from '@cw/mqtt';
-import { loggingModule } from '@cw/runtime';
+import { ClockModule, loggingModule } from '@cw/runtime';
 
 /** The ingest process: consumes the broker's event topics through a shared subscription; scale it out freely. */
 @Module({})
@@ -17,6 +17,7 @@ export class IngestAppModule {
       imports: [
         ConfigModule.fromConfig(config),
         loggingModule,
+        ClockModule,
         DatabaseModule,
         MetricsModule,
         AuthModule,

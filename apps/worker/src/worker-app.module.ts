@@ -4,7 +4,7 @@ import { AppConfig, ConfigModule } from '@cw/config';
 import { DatabaseModule } from '@cw/database';
 import { HealthModule } from '@cw/health';
 import { MetricsModule } from '@cw/metrics';
-import { loggingModule } from '@cw/runtime';
+import { ClockModule, loggingModule } from '@cw/runtime';
 
 /**
  * The worker process: background jobs (timers, refreshes, billing runs) land here as their issues are built. Today
@@ -18,6 +18,7 @@ export class WorkerAppModule {
       imports: [
         ConfigModule.fromConfig(config),
         loggingModule,
+        ClockModule,
         DatabaseModule,
         MetricsModule,
         AuthModule,

@@ -41,9 +41,24 @@ export const configSchema = z.object({
     .regex(/^[a-zA-Z0-9_-]{1,64}$/)
     .optional(),
   REDIS_URL: url(['redis', 'rediss']).optional(),
+  /** BullMQ key prefix: deployments (or parallel test runs) sharing one Redis keep their jobs apart. */
+  JOBS_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'letters, digits, _ or - only')
+    .default('cw'),
   DEMO: bool.default('off'),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   WEBHOOK_ALLOW_PRIVATE: bool.default('false'),
+  /** Each delivery attempt is abandoned after this long, so a dead receiver holds a worker slot for a bounded time. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  /** Attempts per delivery (first try included) before it is marked failed. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** Delay before the first retry; each further retry waits 5 times longer (5 s, 25 s, 2 min, 10 min...), capped at 6 h. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3600000).default(5000),
+  /** Deliveries in flight at once per process; slow receivers then only delay each other beyond this many. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+  /** Lets a simulator set and accelerate the platform's clock (PUT /v1/clock). Refused when NODE_ENV=production. */
+  CLOCK_CONTROL: bool.default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50000).default(2000),
   INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(60000).default(25),
@@ -66,7 +81,12 @@ export class ConfigError extends Error {
 /** Parses the environment once; the message names the bad variable on one line so boot failures are obvious. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(cleaned);
+  const parsed = configSchema
+    .refine((c) => !(c.CLOCK_CONTROL && c.NODE_ENV === 'production'), {
+      path: ['CLOCK_CONTROL'],
+      message: 'the clock can only be controlled outside production',
+    })
+    .safeParse(cleaned);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const name = first.path.join('.');

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { canActOnSite, Principal } from '@cw/auth';
+import { Clock } from '@cw/common';
 import { AppConfig } from '@cw/config';
 import { EventSource, PlatformEvent, RejectedEvent } from '@cw/events';
 import { IngestMetrics } from '@cw/metrics';
@@ -38,6 +39,7 @@ export class IngestService implements OnModuleDestroy {
     @Inject(DEVICE_LOOKUP) private readonly devices: DeviceLookup,
     private readonly metrics: IngestMetrics,
     private readonly bus: StoredEventsBus,
+    private readonly clock: Clock,
   ) {
     this.limits = {
       maxFutureSkewMs: config.get('INGEST_MAX_FUTURE_SKEW_S') * 1000,
@@ -157,7 +159,13 @@ export class IngestService implements OnModuleDestroy {
       const message = `this key may not send events for site ${candidate.siteId}`;
       return { ...base, reason: message, errors: [{ path: 'site', message }] };
     }
-    const mapped = await mapCandidate(candidate, this.devices, receivedAt, this.limits);
+    const mapped = await mapCandidate(
+      candidate,
+      this.devices,
+      receivedAt,
+      this.limits,
+      this.clock.at(receivedAt),
+    );
     if (!mapped.ok)
       return {
         ...base,

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '@cw/common';
 
 export interface DecisionJob {
   siteId: string;
@@ -19,22 +20,34 @@ export abstract class DecisionTimers {
 /** The embedded default's timers. Lost on restart by design: the engine re-arms every pending booking at boot. */
 @Injectable()
 export class InProcessDecisionTimers extends DecisionTimers implements OnModuleDestroy {
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly timers = new Map<
+    string,
+    { timer: ReturnType<typeof setTimeout>; at: Date; job: DecisionJob }
+  >();
   private handler: ((job: DecisionJob) => Promise<void>) | undefined;
   private stopped = false;
+  private readonly offClock: () => void;
+
+  constructor(private readonly clock: Clock) {
+    super();
+    // A simulation that sets or speeds up the clock moves every deadline in real time.
+    this.offClock = clock.on('changed', () => {
+      for (const [key, armed] of [...this.timers]) void this.arm(key, armed.at, armed.job);
+    });
+  }
 
   arm(key: string, at: Date, job: DecisionJob): Promise<void> {
     this.clear(key);
     if (this.stopped) return Promise.resolve();
     // setTimeout holds at most ~24.8 days; a later deadline re-arms itself when that much has passed.
-    const delay = Math.max(0, Math.min(at.getTime() - Date.now(), 2 ** 31 - 1));
+    const delay = Math.min(this.clock.delayUntil(at), 2 ** 31 - 1);
     const timer = setTimeout(() => {
       this.timers.delete(key);
-      if (at.getTime() > Date.now()) void this.arm(key, at, job);
+      if (this.clock.delayUntil(at) > 0) void this.arm(key, at, job);
       else void this.handler?.(job);
     }, delay);
     timer.unref?.();
-    this.timers.set(key, timer);
+    this.timers.set(key, { timer, at, job });
     return Promise.resolve();
   }
 
@@ -53,12 +66,13 @@ export class InProcessDecisionTimers extends DecisionTimers implements OnModuleD
 
   onModuleDestroy(): void {
     this.stopped = true;
+    this.offClock();
     for (const key of [...this.timers.keys()]) this.clear(key);
   }
 
   private clear(key: string): void {
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
+    const armed = this.timers.get(key);
+    if (armed) clearTimeout(armed.timer);
     this.timers.delete(key);
   }
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { BookingModule } from '@cw/booking';
-import { Clock, SystemClock } from '@cw/common';
 import { IngestCoreModule } from '@cw/ingest';
 import { DecisionTimers, InProcessDecisionTimers } from './decision-timers';
 import { MqttReleaseSink } from './mqtt-release.sink';
@@ -17,10 +16,9 @@ import { ReleasesController } from './releases.controller';
     NoShowEngine,
     ReleasePublisher,
     MqttReleaseSink,
-    { provide: Clock, useClass: SystemClock },
     { provide: DecisionTimers, useClass: InProcessDecisionTimers },
     { provide: RELEASE_SINKS, inject: [MqttReleaseSink], useFactory: (...sinks: ReleaseSink[]) => sinks },
   ],
-  exports: [NoShowEngine, NoShowRepository, ReleasePublisher, Clock],
+  exports: [NoShowEngine, NoShowRepository, ReleasePublisher],
 })
 export class NoShowModule {}

@@ -68,6 +68,10 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
         'booking.changed',
         ({ booking }) => void this.serial(() => this.onBooking(booking)),
       ),
+      this.clock.on('changed', () => {
+        this.timerAt = null;
+        this.rearm();
+      }),
       this.sitesService.onSiteChanged((siteId) => {
         this.sites.delete(siteId);
         this.loaded.delete(siteId);
@@ -283,6 +287,7 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
 
   private schedule(at: number | null): void {
     if (at === null || (this.timerAt !== null && this.timerAt <= at && this.timer)) return;
+    // A timer set for a later moment is replaced by this earlier one.
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(

@@ -1,2 +1,3 @@
 export * from './create-http-app';
 export * from './logging.module';
+export * from './clock/clock.module';

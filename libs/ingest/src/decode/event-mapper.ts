@@ -20,8 +20,10 @@ export async function mapCandidate(
   lookup: DeviceLookup,
   receivedAt: Date,
   limits: ClockLimits,
+  /** What "now" is for the clock check: the platform clock, which a simulation may run ahead of the wall. */
+  reference: Date = receivedAt,
 ): Promise<MapResult> {
-  const time = stampEventTime(candidate.payload.ts, receivedAt, limits);
+  const time = stampEventTime(candidate.payload.ts, reference, limits);
   if (!time.ok) return { ok: false, reason: time.reason, path: 'ts' };
   const stamp = {
     siteId: candidate.siteId,
