@@ -66,7 +66,7 @@ describe('controllable clock (CLOCK_CONTROL=on)', () => {
       new Date(start.getTime() + 15 * 60_000).toISOString(),
     );
     const clock = await request(platform.url).get('/v1/clock').set(auth);
-    expect(Date.parse(clock.body.now)).toBeGreaterThan(start.getTime() + 15 * 60_000);
+    expect(Date.parse((clock.body as { now: string }).now)).toBeGreaterThan(start.getTime() + 15 * 60_000);
   });
 
   it('takes events stamped in simulated time without clamping them as clock skew', async () => {
