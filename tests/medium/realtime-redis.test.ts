@@ -1,3 +1,5 @@
+import { createServer, Server, Socket, connect as tcpConnect } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { Database } from '@cw/database';
 import type { OccupancyDelta, OccupancySnapshot } from '@cw/events';
 import { LiveSnapshotSource } from '@cw/realtime';
@@ -27,6 +29,55 @@ const occupied = (siteId: string, resourceId: string): OccupancyDelta => ({
   bookingId: null,
   since: '2025-03-03T09:00:00.000Z',
 });
+
+/** A TCP hop between one app and Redis that the test can cut, as a network outage would. */
+class OutageProxy {
+  private readonly sockets = new Set<Socket>();
+  private up = true;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(target: string): Promise<OutageProxy> {
+    const { hostname, port } = new URL(target);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const proxy = new OutageProxy(server, `redis://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('connection', (client) => {
+      if (!proxy.up) return client.destroy();
+      const upstream = tcpConnect(Number(port || 6379), hostname);
+      for (const [from, to] of [
+        [client, upstream],
+        [upstream, client],
+      ]) {
+        proxy.sockets.add(from);
+        from.pipe(to);
+        from.on('error', () => to.destroy());
+        from.on('close', () => {
+          proxy.sockets.delete(from);
+          to.destroy();
+        });
+      }
+    });
+    return proxy;
+  }
+
+  cut(): void {
+    this.up = false;
+    this.sockets.forEach((socket) => socket.destroy());
+  }
+
+  restore(): void {
+    this.up = true;
+  }
+
+  close(): Promise<void> {
+    this.cut();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
 
 /**
  * Production runs several api processes behind a load balancer, and workers without HTTP: a client's socket is on
@@ -100,6 +151,33 @@ describe('/live across processes (socket.io Redis adapter, real Redis)', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('rides out a Redis outage without crashing, then delivers again', async () => {
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    const proxy = await OutageProxy.start(redis.url);
+    const flaky = await startLiveApp(db, { snapshotSource: emptySnapshots, redisUrl: proxy.url });
+    try {
+      const onSecond = await joined(second, site);
+      proxy.cut();
+      flaky.publisher.occupancy(occupied(site, 'room-1'));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      proxy.restore();
+      // ioredis reconnects with backoff and resubscribes; publish until one lands, as live traffic would.
+      const deadline = Date.now() + 15_000;
+      const after = () => onSecond.events.some((e) => (e.payload as OccupancyDelta).resourceId === 'room-2');
+      while (!after() && Date.now() < deadline) {
+        flaky.publisher.occupancy(occupied(site, 'room-2'));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(after()).toBe(true);
+    } finally {
+      await flaky.close();
+      await proxy.close();
+      process.off('unhandledRejection', unhandled);
+    }
+    expect(unhandled).not.toHaveBeenCalled();
   });
 
   it('refuses to boot, without printing the URL, when Redis cannot be reached', async () => {

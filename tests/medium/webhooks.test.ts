@@ -207,6 +207,14 @@ describe('webhooks (embedded TimescaleDB, in-process queue, real HTTP receivers)
 
     const [delivery] = await settled(id);
     expect(delivery).toMatchObject({ id: ids[0], status: 'delivered', attemptCount: 1 });
+    expect((await as().get(`/v1/webhooks/${id}/deliveries?status=failed`)).body).toEqual([]);
+    expect((await as().get(`/v1/webhooks/${id}/deliveries?status=delivered&limit=1`)).body).toHaveLength(1);
+    const badQuery = await as().get(`/v1/webhooks/${id}/deliveries?limit=0&status=lost`);
+    expect(badQuery.status).toBe(400);
+    expect((badQuery.body as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual([
+      'query.limit',
+      'query.status',
+    ]);
     expect(delivery.attempts).toEqual([
       { attempt: 1, at: expect.any(String), statusCode: 200, error: null, durationMs: expect.any(Number) },
     ]);

@@ -5,6 +5,8 @@ export interface DecisionJob {
   siteId: string;
   bookingId: string;
   version: number;
+  /** Set for a ghost check: when the checked-in room went empty (ISO, event time). */
+  emptySince?: string;
 }
 
 /**

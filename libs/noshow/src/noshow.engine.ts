@@ -5,10 +5,11 @@ import { BookingRelease, PlatformEvent } from '@cw/events';
 import { StoredEventsBus } from '@cw/ingest';
 import { DecisionJob, DecisionTimers } from './decision-timers';
 import { NoShowRepository } from './noshow.repository';
-import { checkInWindow, decideNoShow, DEFAULT_POLICY } from './noshow.rules';
+import { checkInWindow, decideGhost, decideNoShow, DEFAULT_POLICY } from './noshow.rules';
 import { ReleasePublisher } from './release.publisher';
 
 const timerKey = (siteId: string, bookingId: string) => `noshow:${siteId}:${bookingId}`;
+const ghostKey = (siteId: string, bookingId: string) => `ghost:${siteId}:${bookingId}`;
 
 export type DecisionOutcome = 'released' | 'checked_in' | 'rearmed' | 'stale';
 
@@ -35,7 +36,9 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
   ) {}
 
   onModuleInit(): void {
-    this.timers.onDue((job) => this.decide(job).then(() => undefined));
+    this.timers.onDue((job) =>
+      (job.emptySince ? this.decideGhost(job) : this.decide(job)).then(() => undefined),
+    );
     this.unsubscribe.push(
       this.bookingEvents.on('booking.changed', ({ booking }) => this.track(this.arm(booking))),
       this.bus.on('stored', (events) => this.track(this.takeEvidence(events))),
@@ -126,8 +129,77 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
     }
   }
 
+  /**
+   * The room of a checked-in booking went empty at `emptySince` (event time): if the site opted in to ghost release,
+   * a timer gives back the rest of the booking once the room has stayed empty long enough.
+   */
+  async roomEmptied(siteId: string, bookingId: string, emptySince: Date): Promise<void> {
+    const booking = await this.bookingsRepo.find(siteId, bookingId);
+    if (!booking || booking.status !== 'checked_in') return;
+    const policy = await this.repo.policyFor(siteId, booking.resourceId);
+    const decision = decideGhost(booking, emptySince, policy, this.clock.now());
+    if (decision.kind === 'keep') return;
+    const due = decision.kind === 'wait' ? decision.until : decision.decidedAt;
+    await this.timers.arm(ghostKey(siteId, bookingId), due, {
+      siteId,
+      bookingId,
+      version: booking.version,
+      emptySince: emptySince.toISOString(),
+    });
+  }
+
+  roomOccupied(siteId: string, bookingId: string): Promise<void> {
+    return this.timers.disarm(ghostKey(siteId, bookingId));
+  }
+
+  async decideGhost(job: DecisionJob): Promise<DecisionOutcome> {
+    const emptySince = new Date(job.emptySince!);
+    const result = await this.bookingsRepo.db.transaction(async (tx) => {
+      const booking = await this.bookingsRepo.lock(tx, job.siteId, job.bookingId);
+      if (!booking || booking.status !== 'checked_in') return { outcome: 'stale' as const };
+      const policy = await this.repo.policyFor(booking.siteId, booking.resourceId, tx);
+      const now = this.clock.now();
+      // Anyone back in the room since it emptied keeps the booking.
+      const back = await this.repo.firstEvidence(
+        tx,
+        booking.siteId,
+        booking.resourceId,
+        booking.memberId,
+        new Date(emptySince.getTime() + 1),
+        now,
+      );
+      const decision = decideGhost(booking, back ? null : emptySince, policy, now);
+      if (decision.kind === 'keep') return { outcome: 'stale' as const };
+      if (decision.kind === 'wait') return { outcome: 'rearmed' as const, until: decision.until };
+      const updated = await this.bookingsRepo.setStatus(tx, booking.siteId, booking.id, 'released');
+      const release = await this.repo.insertRelease(tx, {
+        releaseId: `rel_${booking.siteId}_${booking.id}`,
+        siteId: booking.siteId,
+        bookingId: booking.id,
+        resourceId: booking.resourceId,
+        memberId: booking.memberId,
+        reason: 'ghost',
+        bookingStart: booking.start.toISOString(),
+        bookingEnd: booking.end.toISOString(),
+        decidedAt: decision.decidedAt.toISOString(),
+      });
+      return { outcome: 'released' as const, booking, updated, release };
+    });
+    switch (result.outcome) {
+      case 'stale':
+        return 'stale';
+      case 'rearmed':
+        await this.timers.arm(ghostKey(job.siteId, job.bookingId), result.until, job);
+        return 'rearmed';
+      case 'released':
+        this.bookingEvents.emit('booking.changed', { booking: result.updated, previous: result.booking });
+        if (result.release) await this.publish(result.release);
+        return 'released';
+    }
+  }
+
   private async publish(release: BookingRelease): Promise<void> {
-    this.logger.log(`released booking ${release.bookingId} (${release.resourceId}) for no-show`);
+    this.logger.log(`released booking ${release.bookingId} (${release.resourceId}): ${release.reason}`);
     await this.publisher.publish(release);
   }
 

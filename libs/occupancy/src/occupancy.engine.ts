@@ -298,7 +298,8 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
           for (const [siteId, site] of this.loaded) await this.evaluateSite(siteId, site);
         });
       },
-      Math.max(0, Math.min(at - this.clock.now().getTime(), 2 ** 31 - 1)) + 5,
+      // Real milliseconds until the clock reads `at`: a simulation may run the clock faster than the wall.
+      Math.min(this.clock.delayUntil(new Date(at)), 2 ** 31 - 1) + 5,
     );
     this.timer.unref?.();
   }

@@ -3,6 +3,7 @@ import { BookingModule } from '@cw/booking';
 import { IngestCoreModule } from '@cw/ingest';
 import { NoShowModule } from '@cw/noshow';
 import { SitesModule } from '@cw/sites';
+import { GhostWatchSink } from './ghost-watch.sink';
 import { OccupancyController } from './occupancy.controller';
 import { OccupancyEngine } from './occupancy.engine';
 import { OccupancyRepository } from './occupancy.repository';
@@ -15,7 +16,12 @@ import { MqttStateSink, OCCUPANCY_SINKS, OccupancySink } from './occupancy.sinks
     OccupancyRepository,
     OccupancyEngine,
     MqttStateSink,
-    { provide: OCCUPANCY_SINKS, inject: [MqttStateSink], useFactory: (...sinks: OccupancySink[]) => sinks },
+    GhostWatchSink,
+    {
+      provide: OCCUPANCY_SINKS,
+      inject: [MqttStateSink, GhostWatchSink],
+      useFactory: (...sinks: OccupancySink[]) => sinks,
+    },
   ],
   exports: [OccupancyEngine],
 })

@@ -1,0 +1,7 @@
+export * from './job-definition';
+export * from './job-queue';
+export * from './backoff';
+export * from './timers';
+export * from './in-process/in-process.queue';
+export * from './bullmq/bullmq.queue';
+export * from './jobs.module';

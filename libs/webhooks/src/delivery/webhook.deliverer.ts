@@ -1,0 +1,127 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Clock } from '@cw/common';
+import { AppConfig } from '@cw/config';
+import { JobQueue } from '@cw/jobs';
+import { webhookHeaders } from '../signing/standard-webhooks';
+import { WebhookBody, WebhookEventType } from '../webhooks.events';
+import { WebhooksRepository } from '../webhooks.repository';
+import { DeliveryWork } from '../webhooks.types';
+import { deliverJobId, deliverWebhookJob } from './deliver.job';
+import { AttemptResult, decideOutcome, describeResult } from './retry-policy';
+import { WebhookHttpClient } from './webhook-http.client';
+import { WebhookUrlGuard } from './webhook-url.guard';
+
+// Queue-level retries cover the platform's own failures (database briefly down), not the receiver's: those are
+// attempts, counted and scheduled in the database.
+const JOB_ATTEMPTS = 5;
+const JOB_BACKOFF_MS = 2000;
+const RESUME_BATCH = 10_000;
+
+@Injectable()
+export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(WebhookDeliverer.name);
+  private readonly timeoutMs: number;
+  private readonly retryBaseMs: number;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly jobs: JobQueue,
+    private readonly http: WebhookHttpClient,
+    private readonly guard: WebhookUrlGuard,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.timeoutMs = config.get('WEBHOOK_TIMEOUT_MS');
+    this.retryBaseMs = config.get('WEBHOOK_RETRY_BASE_MS');
+    this.concurrency = config.get('WEBHOOK_CONCURRENCY');
+  }
+
+  onModuleInit(): void {
+    // Many attempts run at once and each is bounded by the timeout, so a dead endpoint cannot stall the others.
+    this.jobs.process(deliverWebhookJob, ({ deliveryId, attempt }) => this.attempt(deliveryId, attempt), {
+      concurrency: this.concurrency,
+    });
+  }
+
+  /** The in-process queue starts empty after a restart; re-queueing is a no-op for jobs BullMQ still holds. */
+  async onApplicationBootstrap(): Promise<void> {
+    const pending = await this.repository.pendingDeliveries(RESUME_BATCH);
+    for (const { id, attempt, at } of pending) await this.enqueue(id, attempt, at);
+    if (pending.length > 0) this.logger.log(`re-queued ${pending.length} pending webhook deliveries`);
+  }
+
+  enqueue(deliveryId: string, attempt: number, runAt: Date): Promise<void> {
+    return this.jobs.schedule(
+      deliverWebhookJob,
+      { deliveryId, attempt },
+      { jobId: deliverJobId(deliveryId, attempt), runAt, attempts: JOB_ATTEMPTS, backoffMs: JOB_BACKOFF_MS },
+    );
+  }
+
+  /** Replaces a queued attempt (possibly hours away) with one due now. */
+  async enqueueNow(deliveryId: string, attempt: number): Promise<void> {
+    await this.jobs.cancel(deliverWebhookJob, deliverJobId(deliveryId, attempt));
+    await this.enqueue(deliveryId, attempt, this.clock.now());
+  }
+
+  async attempt(deliveryId: string, attempt: number): Promise<void> {
+    const work = await this.repository.findWork(deliveryId);
+    if (!work || work.status !== 'pending') return;
+    if (work.attempts >= attempt) {
+      // This attempt was stored by an earlier run that failed before queueing the next one: queue it now.
+      if (work.nextAttemptAt) await this.enqueue(work.id, work.attempts + 1, work.nextAttemptAt);
+      return;
+    }
+    if (work.subscriptionStatus !== 'active') {
+      await this.repository.markDisabled(work.id, 'subscription disabled');
+      return;
+    }
+    const number = work.attempts + 1;
+    const at = this.clock.now();
+    const result = await this.send(work, at);
+    const outcome = decideOutcome(result, number, work.maxAttempts, this.retryBaseMs);
+    const nextAttemptAt =
+      outcome.status === 'pending' ? new Date(this.clock.now().getTime() + outcome.retryInMs) : null;
+    const recorded = await this.repository.recordAttempt({
+      deliveryId: work.id,
+      attempt: number,
+      at,
+      durationMs: result.durationMs,
+      ...describeResult(result),
+      status: outcome.status,
+      nextAttemptAt,
+      disableSubscription: outcome.status === 'disabled' ? outcome.reason : undefined,
+    });
+    if (!recorded) return;
+    if (nextAttemptAt) await this.enqueue(work.id, number + 1, nextAttemptAt);
+    if (outcome.status === 'failed' || outcome.status === 'disabled') {
+      this.logger.warn(
+        `webhook delivery ${work.id} (${work.eventType} ${work.eventId}) ${outcome.status} after attempt ${number}: ` +
+          `${describeResult(result).error ?? ''}`,
+      );
+    }
+  }
+
+  /** The address is checked again before every attempt: a name that was public at subscription time may not be now. */
+  private async send(work: DeliveryWork, at: Date): Promise<AttemptResult> {
+    const check = await this.guard.check(work.url);
+    if (!check.ok)
+      return check.refused
+        ? { refused: check.reason, durationMs: 0 }
+        : { error: check.reason, durationMs: 0 };
+    const body: WebhookBody = {
+      type: work.eventType as WebhookEventType,
+      timestamp: work.createdAt.toISOString(),
+      data: work.payload as WebhookBody['data'],
+    };
+    const text = JSON.stringify(body);
+    const headers = webhookHeaders(work.secret, work.eventId, Math.floor(at.getTime() / 1000), text);
+    return this.http.send({
+      target: check.target,
+      headers: { ...headers },
+      body: text,
+      timeoutMs: this.timeoutMs,
+    });
+  }
+}
