@@ -1,4 +1,6 @@
 import { CliConfig, parseCliArgs, USAGE } from './cli-args';
+import { runScenarioCli } from './cli/scenario-cli';
+import { parseScenarioArgs, ScenarioCliConfig, SCENARIO_USAGE } from './cli/scenario-args';
 import { generateDays } from './demo-day.generator';
 import { connectMqttSink, publishEvents } from './mqtt-publisher';
 import { countByKind, formatProgress, formatSummary } from './run-summary';
@@ -96,29 +98,50 @@ function minutesOf(hhmm: string): number {
   return h * 60 + m;
 }
 
+const failed = (error: unknown): void => {
+  process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+};
+
+/** `--scenario` selects the scenario runner (backfill, live, load); without it, the single-site demo publisher. */
+function mainScenario(argv: string[]): void {
+  let config: ScenarioCliConfig;
+  try {
+    config = parseScenarioArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${SCENARIO_USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  runScenarioCli(config).then((code) => {
+    process.exitCode = code;
+  }, failed);
+}
+
 function main(): void {
   // `--dry-run | head` closes the pipe early; that is the reader's choice, not a failure
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
     process.exit(0);
   });
+  const argv = process.argv.slice(2);
+  if (argv.some((arg) => arg === '--scenario' || arg.startsWith('--scenario='))) {
+    mainScenario(argv);
+    return;
+  }
   let config: CliConfig;
   try {
-    config = parseCliArgs(process.argv.slice(2));
+    config = parseCliArgs(argv);
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? error.message : String(error)}\n${USAGE}\n\n${SCENARIO_USAGE}\n`,
+    );
     process.exitCode = 2;
     return;
   }
-  run(config).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  run(config).then((code) => {
+    process.exitCode = code;
+  }, failed);
 }
 
 main();

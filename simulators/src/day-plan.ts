@@ -65,7 +65,7 @@ const DESK_MARGIN_MS = 5 * MINUTE_MS;
 const EXCURSION_GAP_MS = 2 * MINUTE_MS;
 
 /** Whether the member is at their desk (or in the lounge) and free over the whole interval. */
-export function isFree(day: MemberDay, from: number, to: number): boolean {
+export function isFree(day: Pick<MemberDay, 'visits' | 'excursions'>, from: number, to: number): boolean {
   const inside = day.visits.some((v) => from >= v.settle + DESK_MARGIN_MS && to <= v.leave - DESK_MARGIN_MS);
   return (
     inside && day.excursions.every((e) => to + EXCURSION_GAP_MS <= e.from || from >= e.to + EXCURSION_GAP_MS)
@@ -77,7 +77,7 @@ export function overlaps(spans: readonly Interval[], from: number, to: number, g
 }
 
 /** The desk's presence: the visits minus the excursions. */
-export function deskSpans(day: MemberDay): Interval[] {
+export function deskSpans(day: Pick<MemberDay, 'visits' | 'excursions'>): Interval[] {
   const spans: Interval[] = [];
   const away = [...day.excursions].sort((a, b) => a.from - b.from);
   for (const visit of day.visits) {

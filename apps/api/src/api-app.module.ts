@@ -8,8 +8,12 @@ import { HealthModule } from '@cw/health';
 import { IngestHttpModule, IngestMqttModule } from '@cw/ingest';
 import { MetricsModule } from '@cw/metrics';
 import { MqttModule } from '@cw/mqtt';
+import { JobsModule } from '@cw/jobs';
+import { WebhooksModule } from '@cw/webhooks';
 import { NoShowModule } from '@cw/noshow';
-import { OccupancyModule } from '@cw/occupancy';
+import { OccupancyEngine, OccupancyModule } from '@cw/occupancy';
+import { RealtimeModule } from '@cw/realtime';
+import { DashboardsModule } from '@cw/dashboards';
 import { ClockModule, loggingModule } from '@cw/runtime';
 import { SitesModule } from '@cw/sites';
 
@@ -33,9 +37,16 @@ export class ApiAppModule {
         MqttModule,
         SitesModule,
         IngestHttpModule,
+        JobsModule,
+        WebhooksModule,
         BookingModule,
         NoShowModule,
         OccupancyModule,
+        RealtimeModule.forRoot({
+          imports: [OccupancyModule],
+          snapshotSource: { useExisting: OccupancyEngine },
+        }),
+        DashboardsModule,
         HealthModule,
         ...(embedded || config.embeddedBroker ? [IngestMqttModule] : []),
         ...(config.get('DEMO') ? [DemoModule] : []),

@@ -1,23 +1,44 @@
 import { Module } from '@nestjs/common';
 import { BookingModule } from '@cw/booking';
+import { AppConfig } from '@cw/config';
 import { IngestCoreModule } from '@cw/ingest';
+import { JobsModule } from '@cw/jobs';
+import { RealtimeCoreModule } from '@cw/realtime';
+import { WebhooksCoreModule } from '@cw/webhooks';
 import { DecisionTimers, InProcessDecisionTimers } from './decision-timers';
+import { JobQueueDecisionTimers } from './job-queue.decision-timers';
 import { MqttReleaseSink } from './mqtt-release.sink';
+import { WebhookReleaseSink } from './webhook-release.sink';
+import { LiveReleaseSink } from './live-release.sink';
 import { NoShowEngine } from './noshow.engine';
 import { NoShowRepository } from './noshow.repository';
 import { ReleasePublisher, RELEASE_SINKS, ReleaseSink } from './release.publisher';
 import { ReleasesController } from './releases.controller';
 
 @Module({
-  imports: [BookingModule, IngestCoreModule],
+  imports: [BookingModule, IngestCoreModule, JobsModule, WebhooksCoreModule, RealtimeCoreModule],
   controllers: [ReleasesController],
   providers: [
     NoShowRepository,
     NoShowEngine,
     ReleasePublisher,
     MqttReleaseSink,
-    { provide: DecisionTimers, useClass: InProcessDecisionTimers },
-    { provide: RELEASE_SINKS, inject: [MqttReleaseSink], useFactory: (...sinks: ReleaseSink[]) => sinks },
+    WebhookReleaseSink,
+    LiveReleaseSink,
+    InProcessDecisionTimers,
+    JobQueueDecisionTimers,
+    {
+      // Redis configured: timers live in BullMQ and survive the process; otherwise in-process, re-armed at boot.
+      provide: DecisionTimers,
+      inject: [AppConfig, InProcessDecisionTimers, JobQueueDecisionTimers],
+      useFactory: (config: AppConfig, local: InProcessDecisionTimers, queued: JobQueueDecisionTimers) =>
+        config.embeddedQueue ? local : queued,
+    },
+    {
+      provide: RELEASE_SINKS,
+      inject: [MqttReleaseSink, WebhookReleaseSink, LiveReleaseSink],
+      useFactory: (...sinks: ReleaseSink[]) => sinks,
+    },
   ],
   exports: [NoShowEngine, NoShowRepository, ReleasePublisher],
 })

@@ -29,7 +29,8 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 export type Point = z.infer<typeof point>;
 
-const timeZone = z.string().refine(
+/** An IANA zone name the runtime knows; shared with the simulator's scenario files. */
+export const timeZoneSchema = z.string().refine(
   (tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -132,7 +133,7 @@ export const siteDocumentSchema = z
   .object({
     id: idSchema.optional(),
     name: z.string().min(1).max(200),
-    timeZone,
+    timeZone: timeZoneSchema,
     currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as EUR'),
     /** Tax in basis points: 2100 = 21 %. */
     taxRateBp: z.number().int().min(0).max(10000).default(0),

@@ -1,0 +1,2 @@
+export * from './dashboards.module';
+export * from './static-assets';
