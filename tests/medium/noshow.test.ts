@@ -268,6 +268,46 @@ describe('no-show release', () => {
     expect(await releasesOf(id)).toBe(1);
   });
 
+  it('lets a manager set the no-show window per resource kind, and refuses nonsense', async () => {
+    const manager = { Authorization: `Bearer ${await platform.createKey('manager', site)}` };
+    const put = await api()
+      .put(`/v1/sites/${site}/noshow-policies/phone_booth`)
+      .set(manager)
+      .send({ earlyMinutes: 0, graceMinutes: 5, ghostEnabled: true, ghostAfterMinutes: 10 });
+    expect(put.status).toBe(200);
+    const read = await api().get(`/v1/sites/${site}/noshow-policies/phone_booth`).set(manager);
+    expect(read.body).toEqual({
+      site,
+      kind: 'phone_booth',
+      earlyMinutes: 0,
+      graceMinutes: 5,
+      ghostEnabled: true,
+      ghostAfterMinutes: 10,
+    });
+    const unknownKind = await api()
+      .put(`/v1/sites/${site}/noshow-policies/sofa`)
+      .set(manager)
+      .send({ earlyMinutes: 1, graceMinutes: 1 });
+    expect(unknownKind.status).toBe(400);
+    const negative = await api()
+      .put(`/v1/sites/${site}/noshow-policies/desk`)
+      .set(manager)
+      .send({ earlyMinutes: -1, graceMinutes: 1 });
+    expect(negative.status).toBe(400);
+    expect(negative.body.errors).toEqual([
+      { path: 'earlyMinutes', message: 'Number must be greater than or equal to 0' },
+    ]);
+    const integration = { Authorization: `Bearer ${await platform.createKey('integration', site)}` };
+    expect(
+      (
+        await api()
+          .put(`/v1/sites/${site}/noshow-policies/desk`)
+          .set(integration)
+          .send({ earlyMinutes: 1, graceMinutes: 1 })
+      ).status,
+    ).toBe(403);
+  });
+
   it('refuses overlapping bookings, unknown resources and ends before starts with a clear reason', async () => {
     const first = await book('room-2', 10 * 60_000, 60);
     const overlap = await api()

@@ -4,6 +4,7 @@ import { AppConfig } from '@cw/config';
 import { IngestCoreModule } from '@cw/ingest';
 import { JobsModule } from '@cw/jobs';
 import { RealtimeCoreModule } from '@cw/realtime';
+import { SitesModule } from '@cw/sites';
 import { WebhooksCoreModule } from '@cw/webhooks';
 import { DecisionTimers, InProcessDecisionTimers } from './decision-timers';
 import { JobQueueDecisionTimers } from './job-queue.decision-timers';
@@ -14,10 +15,11 @@ import { NoShowEngine } from './noshow.engine';
 import { NoShowRepository } from './noshow.repository';
 import { ReleasePublisher, RELEASE_SINKS, ReleaseSink } from './release.publisher';
 import { ReleasesController } from './releases.controller';
+import { NoShowPoliciesController } from './noshow-policies.controller';
 
 @Module({
-  imports: [BookingModule, IngestCoreModule, JobsModule, WebhooksCoreModule, RealtimeCoreModule],
-  controllers: [ReleasesController],
+  imports: [BookingModule, IngestCoreModule, SitesModule, JobsModule, WebhooksCoreModule, RealtimeCoreModule],
+  controllers: [ReleasesController, NoShowPoliciesController],
   providers: [
     NoShowRepository,
     NoShowEngine,

@@ -63,6 +63,22 @@ export class NoShowRepository {
     };
   }
 
+  /** The policy stored for exactly this kind ('*' = the site default), or the built-in default. */
+  async policyOfKind(siteId: string, kind: string): Promise<NoShowPolicy> {
+    const { rows } = await this.db.query<PolicyRow>(
+      `SELECT early_seconds, grace_seconds, ghost_enabled, ghost_after_seconds FROM noshow_policies WHERE site_id = $1 AND resource_kind = $2`,
+      [siteId, kind],
+    );
+    const row = rows[0];
+    if (!row) return DEFAULT_POLICY;
+    return {
+      earlyMs: row.early_seconds * 1000,
+      graceMs: row.grace_seconds * 1000,
+      ghostEnabled: row.ghost_enabled,
+      ghostAfterMs: row.ghost_after_seconds * 1000,
+    };
+  }
+
   /** `kind` '*' sets the site default. */
   async setPolicy(siteId: string, kind: string, policy: NoShowPolicy): Promise<void> {
     await this.db.query(
