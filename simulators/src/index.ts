@@ -81,4 +81,4 @@ export type { ScenarioCliConfig, RunMode } from './cli/scenario-args';
 export { parseScenarioArgs } from './cli/scenario-args';
 export type { RunPlan } from './cli/run-plan';
 export { planRun } from './cli/run-plan';
-export { runScenarioCli } from './cli/scenario-cli';
+export { runScenarioCli, setPlatformClock } from './cli/scenario-cli';

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import request from 'supertest';
 import { parse } from 'yaml';
 import { EmbeddedDatabase } from '@cw/database';
 import {
@@ -11,6 +10,7 @@ import {
   MqttOutbox,
   runLive,
   ScenarioStream,
+  setPlatformClock,
   SMALL_TEST_SCENARIO_FILE,
   TruthRecord,
 } from '@cw/simulators';
@@ -59,7 +59,6 @@ describe('no-show releases against the simulator ground truth', () => {
     const first = stream.peek();
     if (!first) throw new Error('the scenario produced no events');
     const simStart = first.sendAt;
-    const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
     const publisher = await connectMqttPublisher({
       url: platform.mqtt.url,
       username: 'simulator',
@@ -67,11 +66,7 @@ describe('no-show releases against the simulator ground truth', () => {
     });
     const dispatcher = new Dispatcher(publisher, { maxInFlight: 64 });
     // The platform's clock and the simulator's start together: at 3600x a second of drift is an hour of event time.
-    await request(platform.url)
-      .put('/v1/clock')
-      .set(auth)
-      .send({ now: new Date(simStart).toISOString(), speed: SPEED })
-      .expect(200);
+    await setPlatformClock(platform.url, ADMIN_TOKEN, new Date(simStart), SPEED);
     const report = await runLive({
       source: stream,
       outbox: new MqttOutbox(50),

@@ -24,7 +24,46 @@ describe('parseScenarioArgs', () => {
       flushMs: 1000,
       truth: null,
       dryRun: false,
+      clockUrl: null,
+      clockKey: null,
     });
+  });
+
+  it('sets the platform clock in live mode only, with an admin key', () => {
+    expect(
+      parseScenarioArgs([
+        ...scenario,
+        '--mode',
+        'live',
+        '--speed',
+        '60',
+        '--clock-url',
+        'http://127.0.0.1:3000',
+        '--clock-key',
+        'admin',
+      ]),
+    ).toMatchObject({
+      clockUrl: 'http://127.0.0.1:3000',
+      clockKey: 'admin',
+      speed: 60,
+    });
+    expect(() =>
+      parseScenarioArgs([...scenario, '--mode', 'live', '--clock-url', 'http://127.0.0.1:3000']),
+    ).toThrow('--clock-key is required');
+    expect(() =>
+      parseScenarioArgs([
+        ...scenario,
+        '--key',
+        'k',
+        '--clock-url',
+        'http://127.0.0.1:3000',
+        '--clock-key',
+        'a',
+      ]),
+    ).toThrow('--clock-url: only live mode plays against the clock');
+    expect(() =>
+      parseScenarioArgs([...scenario, '--mode', 'live', '--clock-url', 'mqtt://x:1883', '--clock-key', 'a']),
+    ).toThrow('--clock-url: expected');
   });
 
   it('defaults live and load to MQTT, load to 20 000 events/s for 60 s over 4 connections', () => {

@@ -30,6 +30,10 @@ export interface ScenarioCliConfig {
   flushMs: number;
   truth: string | null;
   dryRun: boolean;
+  /** live: the platform's HTTP base URL whose clock (PUT /v1/clock) is set to the simulated start and speed. */
+  clockUrl: string | null;
+  /** An admin API key for the clock interface. */
+  clockKey: string | null;
 }
 
 export const SCENARIO_USAGE = `Usage: npm run sim -- --scenario <file.yaml> [--mode backfill|live|load] [options]
@@ -49,7 +53,10 @@ export const SCENARIO_USAGE = `Usage: npm run sim -- --scenario <file.yaml> [--m
   --batch <n>            events per HTTP batch (max 5000, default 5000) or per MQTT array (default 100)
   --flush-ms <n>         load over MQTT: send partial arrays at least this often (default 1000)
   --truth <file.jsonl>   ground truth (default sim-output/<scenario>-<mode>-seed<seed>-<start>.truth.jsonl)
-  --dry-run              print the events as JSON lines instead of sending them`;
+  --dry-run              print the events as JSON lines instead of sending them
+  --clock-url <http url> live: set the platform's clock (PUT /v1/clock, CLOCK_CONTROL=on) to the simulated
+                         start and speed just before playing, so accelerated events are judged by their own time
+  --clock-key <api key>  admin key for --clock-url`;
 
 function numberOption(name: string, raw: string | undefined, check: (n: number) => boolean): number | null {
   if (raw === undefined) return null;
@@ -93,6 +100,8 @@ export function parseScenarioArgs(argv: string[]): ScenarioCliConfig {
       'flush-ms': { type: 'string' },
       truth: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      'clock-url': { type: 'string' },
+      'clock-key': { type: 'string' },
     },
   });
   if (!values.scenario) throw new Error('--scenario is required');
@@ -114,6 +123,13 @@ export function parseScenarioArgs(argv: string[]): ScenarioCliConfig {
   if (transport === 'http' && batch !== null && batch > HTTP_MAX_BATCH)
     throw new Error(`--batch: at most ${HTTP_MAX_BATCH} events per HTTP batch`);
   const rate = values.rate === 'max' ? Infinity : numberOption('rate', values.rate, (n) => n > 0);
+  const clockUrl = values['clock-url'] ?? null;
+  if (clockUrl !== null && mode !== 'live')
+    throw new Error('--clock-url: only live mode plays against the clock');
+  if (clockUrl !== null && transportOf(clockUrl) !== 'http')
+    throw new Error('--clock-url: expected the platform http(s):// URL');
+  if (clockUrl !== null && !values['clock-key'])
+    throw new Error('--clock-key is required with --clock-url (an admin API key)');
   return {
     scenario: values.scenario,
     mode,
@@ -135,5 +151,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioCliConfig {
     flushMs: numberOption('flush-ms', values['flush-ms'], (n) => n >= 0) ?? 1000,
     truth: values.truth ?? null,
     dryRun,
+    clockUrl,
+    clockKey: values['clock-key'] ?? null,
   };
 }
