@@ -220,12 +220,20 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
       await this.evaluate(siteId, await this.site(siteId), [...resourceIds]);
   }
 
+  /** Only the resources the booking was on and is on now can change state: evaluating the whole site per booking
+   * change made a burst of releases quadratic in the size of the site. */
   private async onBooking(booking: Booking): Promise<void> {
     const site = await this.site(booking.siteId);
-    for (const tracked of site.resources.values()) removeBooking(tracked.model, booking.id);
+    const touched = new Set<string>([booking.resourceId]);
+    for (const [resourceId, tracked] of site.resources) {
+      if (tracked.model.bookings.some((b) => b.id === booking.id)) {
+        removeBooking(tracked.model, booking.id);
+        touched.add(resourceId);
+      }
+    }
     const tracked = site.resources.get(booking.resourceId);
     if (tracked) upsertBooking(tracked.model, await this.remember(booking));
-    await this.evaluateSite(booking.siteId, site);
+    await this.evaluate(booking.siteId, site, [...touched]);
   }
 
   private evaluateSite(siteId: string, site: SiteModel): Promise<void> {
