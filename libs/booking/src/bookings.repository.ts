@@ -123,19 +123,12 @@ export class BookingsRepository {
     return rows.map(toBooking);
   }
 
-  /** Active bookings of a resource whose check-in window contains `at` (window widths per booking's policy). */
-  async findCoveringWindow(
-    siteId: string,
-    resourceIds: string[],
-    at: Date,
-    earlyMs: number,
-    graceMs: number,
-  ): Promise<Booking[]> {
+  /** Confirmed bookings of these resources starting in [from, to]: candidates for evidence seen in that span. */
+  async findStartingBetween(siteId: string, resourceIds: string[], from: Date, to: Date): Promise<Booking[]> {
     const { rows } = await this.db.query<BookingRow>(
       `SELECT ${COLUMNS} FROM bookings
-       WHERE site_id = $1 AND resource_id = ANY($2::text[]) AND status = 'confirmed'
-         AND start_at - ($4::int * interval '1 millisecond') <= $3 AND start_at + ($5::int * interval '1 millisecond') >= $3`,
-      [siteId, resourceIds, at.toISOString(), earlyMs, graceMs],
+       WHERE site_id = $1 AND resource_id = ANY($2::text[]) AND status = 'confirmed' AND start_at BETWEEN $3 AND $4`,
+      [siteId, resourceIds, from.toISOString(), to.toISOString()],
     );
     return rows.map(toBooking);
   }

@@ -217,9 +217,11 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   /**
    * Presence in a booked resource, or the booker's badge at one of its doors, checks the booking in as soon as it is
-   * stored, so the floor map shows it attended before grace ends. The timer's decision stays the authority.
+   * stored, so the floor map shows it attended before grace ends. The timer's decision stays the authority. One
+   * query per site and batch finds the candidate bookings: a query per event capped ingest of presence traffic.
    */
   private async takeEvidence(events: PlatformEvent[]): Promise<void> {
+    const bySite = new Map<string, { resourceIds: string[]; member: string | null; ts: Date }[]>();
     for (const event of events) {
       let resourceIds: string[] = [];
       let member: string | null = null;
@@ -233,20 +235,33 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
         member = event.payload.member;
       }
       if (resourceIds.length === 0) continue;
+      const list = bySite.get(event.siteId) ?? [];
+      list.push({ resourceIds, member, ts: event.ts });
+      bySite.set(event.siteId, list);
+    }
+    for (const [siteId, evidence] of bySite) {
+      const resources = [...new Set(evidence.flatMap((e) => e.resourceIds))];
+      const times = evidence.map((e) => e.ts.getTime());
       // The widest default window finds candidates; each booking's own policy then decides.
-      const candidates = await this.bookingsRepo.findCoveringWindow(
-        event.siteId,
-        resourceIds,
-        event.ts,
-        DEFAULT_POLICY.earlyMs * 4,
-        DEFAULT_POLICY.graceMs * 4,
+      const candidates = await this.bookingsRepo.findStartingBetween(
+        siteId,
+        resources,
+        new Date(Math.min(...times) - DEFAULT_POLICY.graceMs * 4),
+        new Date(Math.max(...times) + DEFAULT_POLICY.earlyMs * 4),
       );
       for (const booking of candidates) {
-        if (member !== null && booking.memberId !== member) continue;
         const policy = await this.repo.policyFor(booking.siteId, booking.resourceId);
         const { from, to } = checkInWindow(booking, policy);
-        if (event.ts < from || event.ts > to) continue;
-        await this.bookings.checkIn(booking.siteId, booking.id, event.ts);
+        const first = evidence
+          .filter(
+            (e) =>
+              e.resourceIds.includes(booking.resourceId) &&
+              (e.member === null || e.member === booking.memberId),
+          )
+          .map((e) => e.ts)
+          .filter((ts) => ts >= from && ts <= to)
+          .sort((a, b) => a.getTime() - b.getTime())[0];
+        if (first) await this.bookings.checkIn(booking.siteId, booking.id, first);
       }
     }
   }
