@@ -14,6 +14,9 @@ const shared = {
 module.exports = {
   // Medium and end-to-end tests boot databases and brokers; unit tests finish far below this anyway.
   testTimeout: 120000,
+  // One full run on a clean clone passed every suite and then did not exit; the projects run alone, with
+  // --detectOpenHandles, show no open handle. Until that handle is found, a finished run must not hang CI.
+  forceExit: true,
   projects: [
     {
       ...shared,
