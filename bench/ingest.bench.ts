@@ -80,7 +80,7 @@ const config = {
     window_ms: env('BENCH_WINDOW_MS', 15_000),
     presence_ones_share: 0,
     presence_ones_note:
-      'readings are presence=0, so no reading is check-in evidence and the engines downstream of ingest stay idle: this is the ingest path itself',
+      'readings are presence=0: none is check-in evidence, so the no-show engine looks nothing up (the occupancy engine still applies each reading in memory); this is the ingest path itself',
     max_events: 2_000_000,
   },
   full_path_evidence: {
