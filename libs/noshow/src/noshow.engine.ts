@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Booking, BookingsEvents, BookingsRepository, BookingsService } from '@cw/booking';
 import { Clock } from '@cw/common';
-import { BookingRelease, PlatformEvent } from '@cw/events';
+import { BookingRelease, PlatformEvent, ReleaseReason } from '@cw/events';
+import { Queryable } from '@cw/database';
 import { StoredEventsBus } from '@cw/ingest';
 import { DecisionJob, DecisionTimers } from './decision-timers';
 import { NoShowRepository } from './noshow.repository';
@@ -96,21 +97,12 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
           );
           return { outcome: 'checked_in' as const, booking, updated };
         }
-        case 'release': {
-          const updated = await this.bookingsRepo.setStatus(tx, booking.siteId, booking.id, 'released');
-          const release = await this.repo.insertRelease(tx, {
-            releaseId: `rel_${booking.siteId}_${booking.id}`,
-            siteId: booking.siteId,
-            bookingId: booking.id,
-            resourceId: booking.resourceId,
-            memberId: booking.memberId,
-            reason: 'no_show',
-            bookingStart: booking.start.toISOString(),
-            bookingEnd: booking.end.toISOString(),
-            decidedAt: decision.decidedAt.toISOString(),
-          });
-          return { outcome: 'released' as const, booking, updated, release };
-        }
+        case 'release':
+          return {
+            outcome: 'released' as const,
+            booking,
+            ...(await this.release(tx, booking, 'no_show', decision.decidedAt)),
+          };
       }
     });
     switch (result.outcome) {
@@ -123,8 +115,7 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
         this.bookingEvents.emit('booking.changed', { booking: result.updated, previous: result.booking });
         return 'checked_in';
       case 'released':
-        this.bookingEvents.emit('booking.changed', { booking: result.updated, previous: result.booking });
-        if (result.release) await this.publish(result.release);
+        await this.announceRelease(result);
         return 'released';
     }
   }
@@ -171,19 +162,11 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
       const decision = decideGhost(booking, back ? null : emptySince, policy, now);
       if (decision.kind === 'keep') return { outcome: 'stale' as const };
       if (decision.kind === 'wait') return { outcome: 'rearmed' as const, until: decision.until };
-      const updated = await this.bookingsRepo.setStatus(tx, booking.siteId, booking.id, 'released');
-      const release = await this.repo.insertRelease(tx, {
-        releaseId: `rel_${booking.siteId}_${booking.id}`,
-        siteId: booking.siteId,
-        bookingId: booking.id,
-        resourceId: booking.resourceId,
-        memberId: booking.memberId,
-        reason: 'ghost',
-        bookingStart: booking.start.toISOString(),
-        bookingEnd: booking.end.toISOString(),
-        decidedAt: decision.decidedAt.toISOString(),
-      });
-      return { outcome: 'released' as const, booking, updated, release };
+      return {
+        outcome: 'released' as const,
+        booking,
+        ...(await this.release(tx, booking, 'ghost', decision.decidedAt)),
+      };
     });
     switch (result.outcome) {
       case 'stale':
@@ -192,15 +175,40 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
         await this.timers.arm(ghostKey(job.siteId, job.bookingId), result.until, job);
         return 'rearmed';
       case 'released':
-        this.bookingEvents.emit('booking.changed', { booking: result.updated, previous: result.booking });
-        if (result.release) await this.publish(result.release);
+        await this.announceRelease(result);
         return 'released';
     }
   }
 
-  private async publish(release: BookingRelease): Promise<void> {
-    this.logger.log(`released booking ${release.bookingId} (${release.resourceId}): ${release.reason}`);
-    await this.publisher.publish(release);
+  /** Inside the decision's transaction: the booking gives up its slot and its one release row is written. */
+  private async release(tx: Queryable, booking: Booking, reason: ReleaseReason, decidedAt: Date) {
+    const updated = await this.bookingsRepo.setStatus(tx, booking.siteId, booking.id, 'released');
+    const release = await this.repo.insertRelease(tx, {
+      releaseId: `rel_${booking.siteId}_${booking.id}`,
+      siteId: booking.siteId,
+      bookingId: booking.id,
+      resourceId: booking.resourceId,
+      memberId: booking.memberId,
+      reason,
+      bookingStart: booking.start.toISOString(),
+      bookingEnd: booking.end.toISOString(),
+      decidedAt: decidedAt.toISOString(),
+    });
+    return { updated, release };
+  }
+
+  /** After commit: the booking change is announced and the release handed to its sinks. */
+  private async announceRelease(result: {
+    booking: Booking;
+    updated: Booking;
+    release: BookingRelease | undefined;
+  }): Promise<void> {
+    this.bookingEvents.emit('booking.changed', { booking: result.updated, previous: result.booking });
+    if (!result.release) return;
+    this.logger.log(
+      `released booking ${result.release.bookingId} (${result.release.resourceId}): ${result.release.reason}`,
+    );
+    await this.publisher.publish(result.release);
   }
 
   private async arm(booking: Booking): Promise<void> {
