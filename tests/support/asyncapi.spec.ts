@@ -507,6 +507,7 @@ const principal = (role: Principal['role'], siteId: string | null): Principal =>
   name: role,
   role,
   siteId,
+  memberId: null,
 });
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -21,13 +21,13 @@ export class ApiKeysController {
   ) {
     if (caller.role === 'manager') {
       const allowed =
-        (body.role === 'integration' || body.role === 'device') &&
+        (body.role === 'integration' || body.role === 'device' || body.role === 'member') &&
         caller.siteId !== null &&
         body.site === caller.siteId;
       if (!allowed)
         throw new DomainError(
           ErrorCode.Forbidden,
-          'managers create integration or device keys for their own site',
+          'managers create integration, device or member keys for their own site',
         );
     }
     const key = await this.keys.create({
@@ -35,8 +35,15 @@ export class ApiKeysController {
       name: body.name,
       role: body.role,
       siteId: body.site ?? null,
+      memberId: body.member ?? null,
     });
-    return { id: key.id, token: key.token, role: body.role, site: body.site ?? null };
+    return {
+      id: key.id,
+      token: key.token,
+      role: body.role,
+      site: body.site ?? null,
+      member: body.member ?? null,
+    };
   }
 
   @Get()
@@ -48,6 +55,7 @@ export class ApiKeysController {
       name: k.name,
       role: k.role,
       site: k.site_id,
+      member: k.member_id,
       createdAt: k.created_at,
       revokedAt: k.revoked_at,
     }));

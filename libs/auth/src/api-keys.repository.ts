@@ -7,6 +7,7 @@ export interface ApiKeyRow {
   name: string;
   role: Role;
   site_id: string | null;
+  member_id: string | null;
   created_at: Date;
   revoked_at: Date | null;
 }
@@ -20,19 +21,20 @@ export class ApiKeysRepository {
     name: string;
     role: Role;
     siteId: string | null;
+    memberId: string | null;
     secretHash: string;
   }): Promise<void> {
     await this.db.query(
-      `INSERT INTO api_keys (id, name, role, site_id, secret_hash) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO api_keys (id, name, role, site_id, member_id, secret_hash) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, site_id = EXCLUDED.site_id,
-         secret_hash = EXCLUDED.secret_hash, revoked_at = NULL`,
-      [key.id, key.name, key.role, key.siteId, key.secretHash],
+         member_id = EXCLUDED.member_id, secret_hash = EXCLUDED.secret_hash, revoked_at = NULL`,
+      [key.id, key.name, key.role, key.siteId, key.memberId, key.secretHash],
     );
   }
 
   async findActiveByHash(secretHash: string): Promise<ApiKeyRow | undefined> {
     const { rows } = await this.db.query<ApiKeyRow>(
-      `SELECT id, name, role, site_id, created_at, revoked_at FROM api_keys
+      `SELECT id, name, role, site_id, member_id, created_at, revoked_at FROM api_keys
        WHERE secret_hash = $1 AND revoked_at IS NULL`,
       [secretHash],
     );
@@ -41,7 +43,7 @@ export class ApiKeysRepository {
 
   async list(siteId: string | null): Promise<ApiKeyRow[]> {
     const { rows } = await this.db.query<ApiKeyRow>(
-      `SELECT id, name, role, site_id, created_at, revoked_at FROM api_keys
+      `SELECT id, name, role, site_id, member_id, created_at, revoked_at FROM api_keys
        WHERE ($1::text IS NULL OR site_id = $1) ORDER BY created_at`,
       [siteId],
     );

@@ -10,6 +10,8 @@ export interface NewKey {
   name: string;
   role: Role;
   siteId: string | null;
+  /** Member keys: the member they act as. */
+  memberId?: string | null;
   /** Operator-chosen id; generated when absent. */
   id?: string;
   /** Use this secret instead of a generated one (ADMIN_API_KEY at boot). */
@@ -32,6 +34,7 @@ export class ApiKeysService {
       name: input.name,
       role: input.role,
       siteId: input.siteId,
+      memberId: input.memberId ?? null,
       secretHash: hashToken(token),
     });
     this.cache.clear();
@@ -44,7 +47,9 @@ export class ApiKeysService {
     const cached = this.cache.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
     const row = await this.keys.findActiveByHash(hash);
-    const principal = row ? { keyId: row.id, name: row.name, role: row.role, siteId: row.site_id } : null;
+    const principal: Principal | null = row
+      ? { keyId: row.id, name: row.name, role: row.role, siteId: row.site_id, memberId: row.member_id }
+      : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: Date.now() + CACHE_TTL_MS });
     return principal;

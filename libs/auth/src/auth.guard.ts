@@ -25,6 +25,10 @@ export class AuthGuard implements CanActivate {
         'a valid API key is required (Authorization: Bearer <key>)',
       );
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    // Member keys reach only the routes that name them: a route written before members existed stays closed to them.
+    if (!roles && principal.role === 'member') {
+      throw new DomainError(ErrorCode.Forbidden, 'member keys may only use the routes for members');
+    }
     if (roles && !roles.includes(principal.role)) {
       throw new DomainError(ErrorCode.Forbidden, `this route needs one of the roles: ${roles.join(', ')}`);
     }

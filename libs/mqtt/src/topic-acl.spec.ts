@@ -6,6 +6,7 @@ const key = (role: Principal['role'], siteId: string | null): Principal => ({
   name: 'k',
   role,
   siteId,
+  memberId: null,
 });
 
 describe('mayPublish', () => {
@@ -22,6 +23,12 @@ describe('mayPublish', () => {
     expect(mayPublish(key('integration', 's1'), 'cw/s1/release/b1', 'cw')).toBe(false);
     expect(mayPublish(key('admin', null), 'cw/s1/release/b1', 'cw')).toBe(false);
     expect(mayPublish(key('device', 's1'), 'other/s1/door/d1', 'cw')).toBe(false);
+  });
+
+  it('never lets a member key speak for doors, sensors or bookings, nor listen in', () => {
+    expect(mayPublish(key('member', 's1'), 'cw/s1/door/d1', 'cw')).toBe(false);
+    expect(mayPublish(key('member', 's1'), 'cw/s1/booking', 'cw')).toBe(false);
+    expect(maySubscribe(key('member', 's1'), 'cw/s1/release/+', 'cw')).toBe(false);
   });
 
   it('lets an admin key publish events for any site', () => {
