@@ -1,0 +1,2 @@
+export * from './proration';
+export * from './local-dates';
