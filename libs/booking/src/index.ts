@@ -5,3 +5,4 @@ export * from './bookings.service';
 export * from './booking.module';
 export * from './external-bookings.listener';
 export * from './dto/booking.dto';
+export * from './pricing/booking-pricer';

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { notFound } from '@cw/common';
+import { Database, Queryable } from '@cw/database';
+
+export interface QuoteInput {
+  siteId: string;
+  resourceId: string;
+  start: Date;
+  end: Date;
+  memberId: string | null;
+}
+
+export interface Quote {
+  priceMinor: number;
+  currency: string;
+  /** How the price was reached (base, multipliers, discounts), stored with the booking's charge as quoted. */
+  breakdown: Record<string, unknown>;
+}
+
+/**
+ * The pricing hook: what a booking of a resource costs, for whom. Bound to FlatBookingPricer until dynamic pricing
+ * replaces the binding; a confirmed booking keeps the price it was quoted, whatever a later binding says.
+ */
+export abstract class BookingPricer {
+  abstract quote(input: QuoteInput, q?: Queryable): Promise<Quote>;
+}
+
+/** Half-up rounding of a non-negative rational, in integers so no float drift reaches money. */
+function roundHalfUp(numerator: number, denominator: number): number {
+  return Math.floor((2 * numerator + denominator) / (2 * denominator));
+}
+
+/** The flat price arithmetic, pure: base per hour x minutes, then the plan's percent off, each rounded half up. */
+export function flatPrice(basePerHourMinor: number, minutes: number, discountPct: number) {
+  const baseMinor = roundHalfUp(basePerHourMinor * minutes, 60);
+  const discountMinor = roundHalfUp(baseMinor * discountPct, 100);
+  return { baseMinor, discountMinor, priceMinor: baseMinor - discountMinor };
+}
+
+interface PricingRow {
+  base_price_minor: number;
+  currency: string;
+  plan_id: string | null;
+  booking_discount_pct: number | null;
+}
+
+/**
+ * Base price per hour of the resource times the booked hours (by the minute), less the booking discount of the plan
+ * the member holds on the booking's local start date.
+ */
+@Injectable()
+export class FlatBookingPricer extends BookingPricer {
+  constructor(private readonly db: Database) {
+    super();
+  }
+
+  async quote(input: QuoteInput, q: Queryable = this.db): Promise<Quote> {
+    const { rows } = await q.query<PricingRow>(
+      `SELECT r.base_price_minor, s.currency, p.id AS plan_id, p.booking_discount_pct
+       FROM resources r
+       JOIN sites s ON s.id = r.site_id
+       LEFT JOIN LATERAL (
+         SELECT pl.id, pl.booking_discount_pct FROM contracts c
+         JOIN plans pl ON pl.site_id = c.site_id AND pl.id = c.plan_id
+         WHERE $3::text IS NOT NULL AND c.site_id = r.site_id AND c.member_id = $3 AND c.status <> 'cancelled'
+           AND c.start_date <= ($4::timestamptz AT TIME ZONE s.time_zone)::date
+           AND (c.end_date IS NULL OR c.end_date > ($4::timestamptz AT TIME ZONE s.time_zone)::date)
+         ORDER BY c.start_date DESC LIMIT 1
+       ) p ON true
+       WHERE r.site_id = $1 AND r.id = $2`,
+      [input.siteId, input.resourceId, input.memberId, input.start.toISOString()],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(`resource ${input.resourceId}`);
+    const minutes = Math.round((input.end.getTime() - input.start.getTime()) / 60_000);
+    const discountPct = row.booking_discount_pct ?? 0;
+    const price = flatPrice(row.base_price_minor, minutes, discountPct);
+    return {
+      priceMinor: price.priceMinor,
+      currency: row.currency.trim(),
+      breakdown: {
+        pricer: 'flat',
+        basePerHourMinor: row.base_price_minor,
+        minutes,
+        baseMinor: price.baseMinor,
+        planId: row.plan_id,
+        discountPct,
+        discountMinor: price.discountMinor,
+      },
+    };
+  }
+}
