@@ -1,0 +1,2 @@
+export * from './membership.types';
+export * from './membership.events';
