@@ -12,6 +12,7 @@ import { JobsModule } from '@cw/jobs';
 import { WebhooksModule } from '@cw/webhooks';
 import { NoShowModule } from '@cw/noshow';
 import { OccupancyEngine, OccupancyModule } from '@cw/occupancy';
+import { PricingModule } from '@cw/pricing';
 import { RealtimeModule } from '@cw/realtime';
 import { DashboardsModule } from '@cw/dashboards';
 import { ClockModule, loggingModule } from '@cw/runtime';
@@ -41,6 +42,7 @@ export class ApiAppModule {
         WebhooksModule,
         BookingModule,
         NoShowModule,
+        PricingModule,
         OccupancyModule,
         RealtimeModule.forRoot({
           imports: [OccupancyModule],
