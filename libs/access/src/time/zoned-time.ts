@@ -1,0 +1,87 @@
+/**
+ * Site-local calendar arithmetic with nothing but `Intl`: access hours are wall-clock hours in the site's IANA zone
+ * ("08:00-20:00" means 08:00 on the wall in Madrid, in winter and in summer alike), and day passes count local days.
+ */
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const FROM_SUNDAY: Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+export const DAY_MS = 86_400_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The wall clock of `timeZone` at `instant`, as if it were UTC (ms, whole seconds). */
+function wallAsUtc(instant: number, timeZone: string): number {
+  const f: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(new Date(instant)))
+    if (part.type !== 'literal') f[part.type] = Number(part.value);
+  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
+}
+
+/** Local wall time minus UTC at that instant, in ms (Madrid in winter: +3,600,000). */
+export function offsetMs(instant: number, timeZone: string): number {
+  return wallAsUtc(instant, timeZone) - Math.floor(instant / 1000) * 1000;
+}
+
+/** `YYYY-MM-DD` of a UTC-midnight millisecond value. */
+const isoDate = (dayMs: number) => new Date(dayMs).toISOString().slice(0, 10);
+const dayMsOf = (date: string) => Date.parse(`${date}T00:00:00Z`);
+
+export interface LocalMoment {
+  /** Local calendar date, `YYYY-MM-DD`. */
+  date: string;
+  weekday: Weekday;
+  /** Minutes since local midnight, with the seconds as a fraction. */
+  minute: number;
+}
+
+export function localMoment(instant: number, timeZone: string): LocalMoment {
+  const wall = instant + offsetMs(instant, timeZone);
+  const dayMs = wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
+  return { date: isoDate(dayMs), weekday: weekdayOf(isoDate(dayMs)), minute: (wall - dayMs) / 60_000 };
+}
+
+export const localDate = (instant: number, timeZone: string): string => localMoment(instant, timeZone).date;
+
+export const weekdayOf = (date: string): Weekday => FROM_SUNDAY[new Date(dayMsOf(date)).getUTCDay()];
+
+export const addDays = (date: string, days: number): string => isoDate(dayMsOf(date) + days * DAY_MS);
+
+/**
+ * The instant the local clock shows `minutes` past midnight of `date` (1440: the next midnight). Two passes settle
+ * the offset on the days it changes; a wall time skipped by a spring-forward gap lands as many minutes later as the
+ * gap is long, and one repeated by a fall-back lands on its second occurrence.
+ */
+export function zonedInstant(date: string, minutes: number, timeZone: string): number {
+  const naive = dayMsOf(date) + minutes * 60_000;
+  const first = naive - offsetMs(naive, timeZone);
+  return naive - offsetMs(first, timeZone);
+}
+
+/** Local midnight starting `date`. */
+export const startOfLocalDay = (date: string, timeZone: string): number => zonedInstant(date, 0, timeZone);
+
+/** Every local date from `from` to `to`, both included. */
+export function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) out.push(day);
+  return out;
+}
