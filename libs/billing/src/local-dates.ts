@@ -35,3 +35,20 @@ export function monthPeriod(period: string): { start: string; end: string } {
   const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
   return { start: `${period}-01`, end: `${next}-01` };
 }
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date an instant falls on in an IANA zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(timeZone, format);
+  }
+  return format.format(instant);
+}
