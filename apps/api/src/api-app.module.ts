@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@cw/auth';
 import { BookingModule } from '@cw/booking';
+import { CreditsModule } from '@cw/credits';
 import { AppConfig, ConfigModule } from '@cw/config';
 import { DatabaseModule } from '@cw/database';
 import { DemoModule } from '@cw/demo';
@@ -41,6 +42,7 @@ export class ApiAppModule {
         JobsModule,
         WebhooksModule,
         BookingModule,
+        CreditsModule,
         NoShowModule,
         PricingModule,
         OccupancyModule,
