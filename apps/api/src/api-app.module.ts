@@ -10,6 +10,7 @@ import { IngestHttpModule, IngestMqttModule } from '@cw/ingest';
 import { MetricsModule } from '@cw/metrics';
 import { MqttModule } from '@cw/mqtt';
 import { JobsModule } from '@cw/jobs';
+import { KpiModule } from '@cw/kpi';
 import { WebhooksModule } from '@cw/webhooks';
 import { NoShowModule } from '@cw/noshow';
 import { OccupancyEngine, OccupancyModule } from '@cw/occupancy';
@@ -46,6 +47,7 @@ export class ApiAppModule {
         NoShowModule,
         PricingModule,
         OccupancyModule,
+        KpiModule,
         RealtimeModule.forRoot({
           imports: [OccupancyModule],
           snapshotSource: { useExisting: OccupancyEngine },
