@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@cw/auth';
 import { BookingModule } from '@cw/booking';
+import { ChurnModule } from '@cw/churn';
 import { CreditsModule } from '@cw/credits';
 import { AppConfig, ConfigModule } from '@cw/config';
 import { DatabaseModule } from '@cw/database';
@@ -45,6 +46,7 @@ export class ApiAppModule {
         BookingModule,
         CreditsModule,
         NoShowModule,
+        ChurnModule,
         PricingModule,
         OccupancyModule,
         KpiModule,
