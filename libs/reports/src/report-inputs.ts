@@ -1,0 +1,56 @@
+import { daysOfMonth, firstDayOf, localDay, monthsEndingWith, previousMonth } from './month';
+import { ReportInputs, ReportSite } from './report.builder';
+import type { ReportDataSource } from './report-data.source';
+
+/** Months of MRR and churn shown as a trend, ending with the report's month. */
+export const MONEY_TREND_MONTHS = 6;
+/** At-risk members listed in a report. */
+export const AT_RISK_LIMIT = 50;
+
+const lastDayOf = (month: string) => daysOfMonth(month).at(-1)!;
+
+/**
+ * Everything the report reads, asked of the data source: the month and the one before as month periods, each day
+ * of the month, money for the trend months, and the at-risk list at the end of the month (or today, mid-month).
+ */
+export async function collectReportInputs(
+  source: ReportDataSource,
+  site: ReportSite,
+  month: string,
+  now: Date,
+): Promise<ReportInputs> {
+  const today = localDay(now, site.timeZone);
+  const complete = today > lastDayOf(month);
+  const asOf = complete ? lastDayOf(month) : today;
+  const previous = previousMonth(month);
+  const [current, before, days, money, atRisk, previousAtRisk] = await Promise.all([
+    source.kpis(site.id, 'month', firstDayOf(month)),
+    source.kpis(site.id, 'month', firstDayOf(previous)),
+    // One at a time: the KPI service may sit on the embedded database, which answers one query at a time anyway.
+    sequential(daysOfMonth(month), (day) => source.kpis(site.id, 'day', day)),
+    sequential(monthsEndingWith(month, MONEY_TREND_MONTHS), async (m) => ({
+      month: m,
+      snapshot: await source.money(site.id, m),
+    })),
+    source.atRisk(site.id, asOf, AT_RISK_LIMIT),
+    source.atRisk(site.id, lastDayOf(previous), AT_RISK_LIMIT),
+  ]);
+  return {
+    site,
+    month,
+    generatedAt: now,
+    complete,
+    current,
+    previous: before,
+    days,
+    money,
+    atRisk,
+    previousAtRisk,
+  };
+}
+
+async function sequential<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
+}
