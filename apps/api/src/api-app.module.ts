@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccessModule } from '@cw/access';
 import { AuthModule } from '@cw/auth';
 import { BookingModule } from '@cw/booking';
 import { ChurnModule } from '@cw/churn';
@@ -8,6 +9,7 @@ import { DatabaseModule } from '@cw/database';
 import { DemoModule } from '@cw/demo';
 import { HealthModule } from '@cw/health';
 import { IngestHttpModule, IngestMqttModule } from '@cw/ingest';
+import { MembershipModule } from '@cw/membership';
 import { MetricsModule } from '@cw/metrics';
 import { MqttModule } from '@cw/mqtt';
 import { JobsModule } from '@cw/jobs';
@@ -44,7 +46,9 @@ export class ApiAppModule {
         JobsModule,
         WebhooksModule,
         BookingModule,
+        MembershipModule,
         CreditsModule,
+        AccessModule,
         NoShowModule,
         ChurnModule,
         PricingModule,
