@@ -93,7 +93,11 @@ export function addInputs(into: KpiInputs, more: KpiInputs): KpiInputs {
 }
 
 /** Per hour of week: occupied seconds over open seconds of the sensed resources; null where never open. */
-export function heatmap(occupiedSeconds: readonly number[], openSeconds: readonly number[], resources: number) {
+export function heatmap(
+  occupiedSeconds: readonly number[],
+  openSeconds: readonly number[],
+  resources: number,
+) {
   return occupiedSeconds.map((occupied, how) =>
     openSeconds[how] > 0 && resources > 0 ? round(occupied / (openSeconds[how] * resources)) : null,
   );

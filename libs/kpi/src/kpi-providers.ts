@@ -28,7 +28,8 @@ export class KpiProviderRegistry {
   private readonly providers = new Map<string, KpiProvider>();
 
   register(provider: KpiProvider): void {
-    if (this.providers.has(provider.name)) throw new Error(`KPI provider ${provider.name} is already registered`);
+    if (this.providers.has(provider.name))
+      throw new Error(`KPI provider ${provider.name} is already registered`);
     this.providers.set(provider.name, provider);
   }
 

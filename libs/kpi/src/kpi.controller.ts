@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { assertSiteAccess, CurrentPrincipal, Principal, Roles } from '@cw/auth';
 import { ZodBody } from '@cw/common';
 import { SitesService } from '@cw/sites';
-import { forecastQuerySchema, kpiQuerySchema, refreshBodySchema, retentionBodySchema } from './dto/kpi-query.schema';
+import {
+  forecastQuerySchema,
+  kpiQuerySchema,
+  refreshBodySchema,
+  retentionBodySchema,
+} from './dto/kpi-query.schema';
 import { KpiService } from './kpi.service';
 import { MaterialiseRepository } from './materialise/materialise.repository';
 import { Materialiser } from './materialise/materialiser';

@@ -2,16 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock, notFound } from '@cw/common';
 import { ResourceRecord, SiteRecord, SitesService } from '@cw/sites';
 import { EVIDENCE_RULES } from './materialise/evidence-rules';
-import {
-  addInputs,
-  computeKpis,
-  emptyInputs,
-  heatmap,
-  Kpi,
-  KpiInputs,
-  known,
-  unknown,
-} from './formulas';
+import { addInputs, computeKpis, emptyInputs, heatmap, Kpi, KpiInputs, known, unknown } from './formulas';
 import { KpiContext, KpiProviderRegistry } from './kpi-providers';
 import { KpiRepository, LocalRange } from './kpi.repository';
 import { KindKpis, KpiFigures, ResourceKpis, SiteKpis, UtilisationForecast } from './kpi.types';
@@ -146,7 +137,11 @@ export class KpiService {
         kind,
         resources: members.length,
         sensedResources: sensedCount,
-        ...this.figures(inputs, { ...context, noSensors: sensedCount === 0 }, unknown('not_counted_per_resource')),
+        ...this.figures(
+          inputs,
+          { ...context, noSensors: sensedCount === 0 },
+          unknown('not_counted_per_resource'),
+        ),
       });
       kindHeat[kind] = heatmap(this.hoursOf(kindHours, kind), openByHow, sensedCount);
     }

@@ -36,7 +36,11 @@ export interface SiteKpis {
   kinds: KindKpis[];
   resources: ResourceKpis[];
   /** Utilisation per local hour of week (168 values, Monday 00:00 first; null where the site is never open). */
-  heatmap: { site: (number | null)[]; kinds: Record<string, (number | null)[]>; resources?: Record<string, (number | null)[]> };
+  heatmap: {
+    site: (number | null)[];
+    kinds: Record<string, (number | null)[]>;
+    resources?: Record<string, (number | null)[]>;
+  };
   /** KPIs added by other modules (KpiProvider), by provider name. */
   extra: Record<string, unknown>;
 }

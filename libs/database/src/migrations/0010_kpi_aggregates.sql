@@ -14,6 +14,8 @@ BEGIN
   IF current_setting('cw.tsl_loaded', true) = 'on' THEN
     RETURN true;
   END IF;
+  -- TSL resolves symbols of the main TimescaleDB library: make sure this backend has loaded it first.
+  PERFORM time_bucket(interval '1 hour', now());
   EXECUTE format(
     'CREATE OR REPLACE FUNCTION cw_tsl_module_init(boolean) RETURNS boolean AS %L, %L LANGUAGE C',
     '$libdir/timescaledb-tsl-' || (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'),

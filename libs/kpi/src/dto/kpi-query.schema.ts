@@ -45,6 +45,4 @@ export const refreshBodySchema = z
     path: ['to'],
   });
 
-export const retentionBodySchema = z
-  .object({ personalDataDays: z.number().int().min(1).max(3650) })
-  .strict();
+export const retentionBodySchema = z.object({ personalDataDays: z.number().int().min(1).max(3650) }).strict();

@@ -85,4 +85,3 @@ export class DirtyDaysTracker implements OnModuleInit, OnModuleDestroy {
     return zone;
   }
 }
-

@@ -52,7 +52,7 @@ export class KpiMaintenance implements OnModuleInit, OnApplicationBootstrap {
   async runOnce(): Promise<{ days: number; policies: number }> {
     for (const siteId of await this.repo.siteIds()) await this.materialiser.markRoutineDays(siteId);
     let days = 0;
-    for (let written = -1; written !== 0; ) {
+    for (let written = -1; written !== 0;) {
       written = await this.materialiser.drain(DAYS_PER_RUN);
       days += written;
     }

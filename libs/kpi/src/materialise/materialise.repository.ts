@@ -170,11 +170,10 @@ export class MaterialiseRepository {
     const start = new Date(Math.floor(from.getTime() / day) * day).toISOString();
     const end = new Date(Math.ceil(to.getTime() / day) * day + day).toISOString();
     for (const view of KPI_AGGREGATES)
-      await this.db.query(`CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)`, [
-        view,
-        start,
-        end,
-      ]);
+      await this.db.query(
+        `CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)`,
+        [view, start, end],
+      );
   }
 
   async markDirty(siteId: string, dates: string[]): Promise<void> {

@@ -44,7 +44,11 @@ export class Materialiser {
       const from = zonedInstant(run[0], 0, site.timeZone);
       const to = Math.min(zonedInstant(addDays(run[run.length - 1], 1), 0, site.timeZone), now);
       if (to <= from) continue;
-      const open = clip(openIntervals(site.openingHours, site.timeZone, run[0], run[run.length - 1]), from, to);
+      const open = clip(
+        openIntervals(site.openingHours, site.timeZone, run[0], run[run.length - 1]),
+        from,
+        to,
+      );
       await this.repo.writeSlices({
         siteId,
         timeZone: site.timeZone,
@@ -71,7 +75,8 @@ export class Materialiser {
       const days = await this.repo.daysWithData(siteId, site.timeZone, since);
       await this.repo.markDirty(siteId, days);
       await this.repo.setSiteHoursKey(siteId, key);
-      if (known !== null) this.logger.log(`opening hours of ${siteId} changed: ${days.length} days to re-derive`);
+      if (known !== null)
+        this.logger.log(`opening hours of ${siteId} changed: ${days.length} days to re-derive`);
     }
     await this.repo.markDirty(siteId, [addDays(today, -1), today]);
   }

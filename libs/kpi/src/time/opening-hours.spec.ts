@@ -1,4 +1,11 @@
-import { clip, hoursKey, openIntervals, OpeningSlot, openSecondsByHourOfWeek, totalMs } from './opening-hours';
+import {
+  clip,
+  hoursKey,
+  openIntervals,
+  OpeningSlot,
+  openSecondsByHourOfWeek,
+  totalMs,
+} from './opening-hours';
 import { localDate, zonedInstant } from './zoned';
 
 const MADRID = 'Europe/Madrid';

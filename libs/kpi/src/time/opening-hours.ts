@@ -63,7 +63,7 @@ export function openSecondsByHourOfWeek(intervals: readonly Interval[], timeZone
   for (const interval of intervals) {
     const steady = offsetMs(interval.start, timeZone) === offsetMs(interval.end - 1, timeZone);
     let offset = offsetMs(interval.start, timeZone);
-    for (let t = interval.start; t < interval.end; ) {
+    for (let t = interval.start; t < interval.end;) {
       if (!steady) offset = offsetMs(t, timeZone);
       const local = t + offset;
       const nextLocalHour = Math.floor(local / HOUR_MS) * HOUR_MS + HOUR_MS;
