@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AccessModule } from '@cw/access';
 import { AuthModule } from '@cw/auth';
 import { BookingModule } from '@cw/booking';
 import { ChurnModule } from '@cw/churn';
@@ -48,7 +47,6 @@ export class ApiAppModule {
         BookingModule,
         MembershipModule,
         CreditsModule,
-        AccessModule,
         NoShowModule,
         ChurnModule,
         PricingModule,
