@@ -15,7 +15,13 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Database } from '@cw/database';
-import { InProcessDecisionTimers, NoShowEngine, NoShowRepository, ReleasePublisher } from '@cw/noshow';
+import {
+  InProcessDecisionTimers,
+  NoShowEngine,
+  NoShowPolicies,
+  NoShowRepository,
+  ReleasePublisher,
+} from '@cw/noshow';
 import { OccupancyEngine } from '@cw/occupancy';
 import { WebhookDispatcher } from '@cw/webhooks';
 import { ADMIN_TOKEN, startPlatform, TestPlatform } from '../tests/support/test-app';
@@ -541,12 +547,15 @@ async function explainEvidenceLookup(db: Database) {
 /** Times each step of a release on its way out (see MethodWatch): decision, publish, each sink, webhook attempt. */
 function watchReleasePath(platform: TestPlatform): MethodWatch {
   const methods = new MethodWatch();
-  methods.watch('decide (tx + publish)', platform.app.get(NoShowEngine), 'decide');
+  methods.watch('decide batch (tx + publish)', platform.app.get(NoShowEngine), 'decideMany');
   const publisher = platform.app.get(ReleasePublisher);
-  methods.watch('publish (all sinks + mark published)', publisher, 'publish');
+  methods.watch('publish batch (all sinks + mark published)', publisher, 'publishMany');
   const sinks = (publisher as unknown as { sinks?: { name: string }[] }).sinks ?? [];
-  for (const sink of sinks) methods.watch(`sink ${sink.name}`, sink, 'deliver');
-  methods.watch('mark published', platform.app.get(NoShowRepository), 'markPublished');
+  for (const sink of sinks) {
+    methods.watch(`sink ${sink.name}`, sink, 'deliver');
+    methods.watch(`sink ${sink.name} (batch)`, sink, 'deliverMany');
+  }
+  methods.watch('mark published (batch)', platform.app.get(NoShowRepository), 'markPublishedMany');
   const dispatcher: unknown = platform.app.get(WebhookDispatcher);
   const deliverer = (dispatcher as { deliverer?: { http?: object } }).deliverer;
   if (deliverer) {
@@ -615,7 +624,7 @@ async function run(sampler: RssSampler): Promise<Outcome> {
       }),
     );
     details.put_site_ms = Math.round(performance.now() - t0);
-    await platform.app.get(NoShowRepository).setPolicy(SITE, '*', config.release.policy);
+    await platform.app.get(NoShowPolicies).set(SITE, '*', config.release.policy);
     const mqttKey = await platform.createKey('integration', SITE);
     const liveKey = await platform.createKey('manager', SITE);
     details.rss_after_boot_mb = mb(sampler.sample());

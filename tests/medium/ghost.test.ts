@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { EmbeddedDatabase } from '@cw/database';
-import { NoShowRepository } from '@cw/noshow';
+import { NoShowPolicies } from '@cw/noshow';
 import { BorrowedDatabase } from '../support/borrowed-database';
 import { waitFor } from '../support/mqtt-client';
 import { openSeededDatabase } from '../support/seeded-database';
@@ -22,8 +22,8 @@ describe('ghost release (opt-in)', () => {
     await platform.putSite('g1', siteDocument());
     await platform.putSite('g2', siteDocument());
     const policy = { earlyMs: 15 * MIN, graceMs: 15 * MIN, ghostAfterMs: 2 * MIN };
-    await platform.app.get(NoShowRepository).setPolicy('g1', '*', { ...policy, ghostEnabled: true });
-    await platform.app.get(NoShowRepository).setPolicy('g2', '*', { ...policy, ghostEnabled: false });
+    await platform.app.get(NoShowPolicies).set('g1', '*', { ...policy, ghostEnabled: true });
+    await platform.app.get(NoShowPolicies).set('g2', '*', { ...policy, ghostEnabled: false });
     await api().put('/v1/clock').set(auth).send({ now: '2026-03-10T09:00:00Z', speed: 60 }).expect(200);
   });
 

@@ -3,7 +3,7 @@ import { MqttClient } from 'mqtt';
 import { BookingsService } from '@cw/booking';
 import { EmbeddedDatabase } from '@cw/database';
 import { BookingRelease } from '@cw/events';
-import { NoShowEngine, NoShowRepository } from '@cw/noshow';
+import { NoShowEngine, NoShowPolicies } from '@cw/noshow';
 import { BorrowedDatabase } from '../support/borrowed-database';
 import { connectPublisher, waitFor } from '../support/mqtt-client';
 import { openSeededDatabase } from '../support/seeded-database';
@@ -30,7 +30,7 @@ describe('no-show release', () => {
     db = await openSeededDatabase();
     await start();
     await platform.putSite('n1', siteDocument());
-    await platform.app.get(NoShowRepository).setPolicy('n1', '*', {
+    await platform.app.get(NoShowPolicies).set('n1', '*', {
       earlyMs: 2 * SECOND,
       graceMs: 2 * SECOND,
       ghostEnabled: false,
@@ -56,7 +56,7 @@ describe('no-show release', () => {
   beforeEach(async () => {
     site = uniqueId('n').replace(/[^a-zA-Z0-9_-]/g, '');
     await platform.putSite(site, siteDocument());
-    await platform.app.get(NoShowRepository).setPolicy(site, '*', {
+    await platform.app.get(NoShowPolicies).set(site, '*', {
       earlyMs: 2 * SECOND,
       graceMs: 2 * SECOND,
       ghostEnabled: false,

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { EmbeddedDatabase } from '@cw/database';
 import { BookingRelease } from '@cw/events';
-import { NoShowRepository } from '@cw/noshow';
+import { NoShowPolicies } from '@cw/noshow';
 import { BorrowedDatabase } from '../support/borrowed-database';
 import { waitFor } from '../support/mqtt-client';
 import { resolveService, ResolvedService } from '../support/service-discovery';
@@ -60,8 +60,8 @@ describe.each([
     platform = await startPlatform(new BorrowedDatabase(db), overrides);
     await platform.putSite(site, siteDocument());
     await platform.app
-      .get(NoShowRepository)
-      .setPolicy(site, '*', { earlyMs: 1000, graceMs: 1500, ghostEnabled: false, ghostAfterMs: 60_000 });
+      .get(NoShowPolicies)
+      .set(site, '*', { earlyMs: 1000, graceMs: 1500, ghostEnabled: false, ghostAfterMs: 60_000 });
     hook = await receiver();
     const created = await request(platform.url)
       .post('/v1/webhooks')

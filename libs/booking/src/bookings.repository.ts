@@ -76,6 +76,44 @@ export class BookingsRepository {
     return rows[0] ? toBooking(rows[0]) : undefined;
   }
 
+  /**
+   * Locks many rows at once, in id order so two lockers of overlapping sets cannot deadlock: a burst of due no-show
+   * decisions is one statement, not one per booking.
+   */
+  async lockMany(q: Queryable, siteId: string, ids: string[]): Promise<Booking[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await q.query<BookingRow>(
+      `SELECT ${COLUMNS} FROM bookings WHERE site_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
+      [siteId, ids],
+    );
+    return rows.map(toBooking);
+  }
+
+  /** Sets many bookings' statuses in one statement; `checkedInAt` null keeps the stored one. */
+  async setStatusMany(
+    q: Queryable,
+    siteId: string,
+    changes: { id: string; status: BookingStatus; checkedInAt: Date | null }[],
+  ): Promise<Booking[]> {
+    if (changes.length === 0) return [];
+    const { rows } = await q.query<BookingRow>(
+      `UPDATE bookings b SET status = c.status, checked_in_at = COALESCE(c.checked_in_at, b.checked_in_at),
+         updated_at = now()
+       FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS c(id, status, checked_in_at)
+       WHERE b.site_id = $1 AND b.id = c.id
+       RETURNING ${COLUMNS.split(', ')
+         .map((c) => `b.${c}`)
+         .join(', ')}`,
+      [
+        siteId,
+        changes.map((c) => c.id),
+        changes.map((c) => c.status),
+        changes.map((c) => c.checkedInAt?.toISOString() ?? null),
+      ],
+    );
+    return rows.map(toBooking);
+  }
+
   async move(
     q: Queryable,
     siteId: string,

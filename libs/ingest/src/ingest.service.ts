@@ -116,8 +116,6 @@ export class IngestService implements OnModuleDestroy {
       ...refusals.map((r) => ({ kind: 'rejected' as const, rejected: toRejected(r, receivedAt) })),
     ];
     const outcomes = await this.batcher.add(items);
-    const fresh = accepted.filter((_, i) => outcomes[i] === 'stored').map(({ event }) => event);
-    if (fresh.length) this.bus.emit('stored', fresh);
     const stored = outcomes.slice(0, accepted.length);
     const duplicates = stored.filter((o) => o === 'duplicate').length;
     const storedByType = new Map<string, number>();
@@ -176,7 +174,10 @@ export class IngestService implements OnModuleDestroy {
     return undefined;
   }
 
-  /** The batcher's sink: one transaction for the whole batch, duplicates inside it dropped first. */
+  /**
+   * The batcher's sink: one transaction for the whole batch, duplicates inside it dropped first. The engines hear the
+   * new events once per batch, not once per message: a step per MQTT message was what held them back under load.
+   */
   private async write(items: WriteItem[]): Promise<WriteOutcome[]> {
     const batch = partitionBatch(items);
     const timer = this.metrics.writeSeconds.startTimer();
@@ -188,7 +189,12 @@ export class IngestService implements OnModuleDestroy {
     );
     timer();
     this.metrics.batchSize.observe(items.length);
-    return outcomesOf(items, batch.first, stored);
+    const outcomes = outcomesOf(items, batch.first, stored);
+    const fresh = items.flatMap((item, i) =>
+      item.kind === 'event' && outcomes[i] === 'stored' ? [item.event] : [],
+    );
+    if (fresh.length) this.bus.emit('stored', fresh);
+    return outcomes;
   }
 }
 

@@ -3,7 +3,7 @@ import { TypedEmitter } from '@cw/common';
 import { PlatformEvent } from '@cw/events';
 
 export type StoredEventsMap = {
-  /** Events just made durable, first copies only (duplicates never appear here), in arrival order. */
+  /** Events just made durable by one ingest batch, first copies only (duplicates never appear here), in arrival order. */
   stored: PlatformEvent[];
 };
 

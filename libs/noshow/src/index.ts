@@ -4,3 +4,4 @@ export * from './noshow.engine';
 export * from './noshow.module';
 export * from './decision-timers';
 export * from './release.publisher';
+export * from './noshow-policies';

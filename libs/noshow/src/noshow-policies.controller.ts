@@ -4,6 +4,7 @@ import { assertSiteAccess, CurrentPrincipal, Principal, Roles } from '@cw/auth';
 import { invalid, ZodBody } from '@cw/common';
 import { RESOURCE_KINDS, SitesService } from '@cw/sites';
 import { z } from 'zod';
+import { NoShowPolicies } from './noshow-policies';
 import { NoShowRepository } from './noshow.repository';
 
 const policySchema = z
@@ -31,6 +32,7 @@ const KINDS = ['*', ...RESOURCE_KINDS] as const;
 export class NoShowPoliciesController {
   constructor(
     private readonly repo: NoShowRepository,
+    private readonly policies: NoShowPolicies,
     private readonly sites: SitesService,
   ) {}
 
@@ -65,7 +67,7 @@ export class NoShowPoliciesController {
     assertSiteAccess(principal, site);
     this.checkKind(kind);
     await this.sites.getSite(site);
-    await this.repo.setPolicy(site, kind, {
+    await this.policies.set(site, kind, {
       earlyMs: body.earlyMinutes * 60_000,
       graceMs: body.graceMinutes * 60_000,
       ghostEnabled: body.ghostEnabled,

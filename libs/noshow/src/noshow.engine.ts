@@ -5,6 +5,8 @@ import { BookingRelease, PlatformEvent, ReleaseReason } from '@cw/events';
 import { Queryable } from '@cw/database';
 import { StoredEventsBus } from '@cw/ingest';
 import { DecisionJob, DecisionTimers } from './decision-timers';
+import { GroupedBatcher } from './grouped-batcher';
+import { NoShowPolicies } from './noshow-policies';
 import { NoShowRepository } from './noshow.repository';
 import { checkInWindow, decideGhost, decideNoShow, DEFAULT_POLICY } from './noshow.rules';
 import { ReleasePublisher } from './release.publisher';
@@ -14,27 +16,50 @@ const ghostKey = (siteId: string, bookingId: string) => `ghost:${siteId}:${booki
 
 export type DecisionOutcome = 'released' | 'checked_in' | 'rearmed' | 'stale';
 
+/** Bookings decided in one transaction at most; a larger burst takes several. */
+const DECISION_BATCH = 500;
+/** Decision transactions in flight at once: each holds row locks, and on the embedded database the whole database. */
+const DECISION_CONCURRENCY = 2;
+
+interface Evidence {
+  resourceIds: string[];
+  member: string | null;
+  ts: Date;
+}
+
 /**
  * Gives back every booking nobody turned up for. A timer fires when a booking's grace ends; the decision then runs
  * under the booking's row lock against the stored evidence, so it races safely with check-ins, survives restarts
- * (timers are re-armed from the database at boot) and releases each booking at most once.
+ * (timers are re-armed from the database at boot) and releases each booking at most once. Due decisions of a site
+ * are taken together: one transaction locks them, checks their evidence and records their releases.
  */
 @Injectable()
 export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(NoShowEngine.name);
   private readonly unsubscribe: (() => void)[] = [];
-  private pending: Promise<unknown> = Promise.resolve();
+  /** Work started by what the engine heard; each entry leaves the set when it settles, so it never grows unbounded. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly decisions: GroupedBatcher<DecisionJob, DecisionOutcome>;
+  /** Evidence heard while a lookup runs waits here and is looked up together next: at most one lookup at a time. */
+  private evidenceQueue: PlatformEvent[] = [];
+  private evidenceRun: Promise<void> | undefined;
 
   constructor(
     private readonly bookingsRepo: BookingsRepository,
     private readonly bookings: BookingsService,
     private readonly bookingEvents: BookingsEvents,
     private readonly repo: NoShowRepository,
+    private readonly policies: NoShowPolicies,
     private readonly timers: DecisionTimers,
     private readonly publisher: ReleasePublisher,
     private readonly bus: StoredEventsBus,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.decisions = new GroupedBatcher((siteId, jobs) => this.decideMany(siteId, jobs), {
+      maxBatch: DECISION_BATCH,
+      concurrency: DECISION_CONCURRENCY,
+    });
+  }
 
   onModuleInit(): void {
     this.timers.onDue((job) =>
@@ -42,7 +67,7 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
     );
     this.unsubscribe.push(
       this.bookingEvents.on('booking.changed', ({ booking }) => this.track(this.arm(booking))),
-      this.bus.on('stored', (events) => this.track(this.takeEvidence(events))),
+      this.bus.on('stored', (events) => this.hearEvidence(events)),
     );
   }
 
@@ -60,64 +85,94 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   /** Resolves when the reactions to everything heard so far are done (tests, shutdown). */
   async settled(): Promise<void> {
-    let current: Promise<unknown>;
-    do {
-      current = this.pending;
-      await current;
-    } while (current !== this.pending);
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /** Decides one booking now if its grace has ended; a timer for an older version of the booking is stale. */
-  async decide(job: DecisionJob): Promise<DecisionOutcome> {
+  decide(job: DecisionJob): Promise<DecisionOutcome> {
+    return this.decisions.submit(job.siteId, job);
+  }
+
+  /**
+   * The due decisions of one site in one transaction: lock the bookings, find each one's first evidence in one
+   * query, then check in, release (one statement each for all of them) or wait. Announced after commit.
+   */
+  private async decideMany(siteId: string, jobs: DecisionJob[]): Promise<DecisionOutcome[]> {
+    // Read before the transaction: on the embedded database a read outside it would wait for its end.
+    const policyOf = await this.policies.forSite(siteId);
+    const now = this.clock.now();
     const result = await this.bookingsRepo.db.transaction(async (tx) => {
-      const booking = await this.bookingsRepo.lock(tx, job.siteId, job.bookingId);
-      if (!booking || booking.status !== 'confirmed' || booking.version !== job.version)
-        return { outcome: 'stale' as const };
-      const policy = await this.repo.policyFor(booking.siteId, booking.resourceId, tx);
-      const { from, to } = checkInWindow(booking, policy);
-      const evidence = await this.repo.firstEvidence(
-        tx,
-        booking.siteId,
-        booking.resourceId,
-        booking.memberId,
-        from,
-        to,
-      );
-      const decision = decideNoShow(booking, evidence ? [evidence] : [], policy, this.clock.now());
-      switch (decision.kind) {
-        case 'wait':
-          return { outcome: 'rearmed' as const, booking, until: decision.until };
-        case 'keep': {
-          const updated = await this.bookingsRepo.setStatus(
+      const locked = new Map(
+        (
+          await this.bookingsRepo.lockMany(
             tx,
-            booking.siteId,
-            booking.id,
-            'checked_in',
-            decision.checkedInAt,
-          );
-          return { outcome: 'checked_in' as const, booking, updated };
+            siteId,
+            jobs.map((j) => j.bookingId),
+          )
+        ).map((b) => [b.id, b]),
+      );
+      const live = jobs
+        .map((job) => locked.get(job.bookingId))
+        .filter((b, i): b is Booking => !!b && b.status === 'confirmed' && b.version === jobs[i].version);
+      const unique = [...new Map(live.map((b) => [b.id, b])).values()];
+      const windows = unique.map((b) => ({ booking: b, ...checkInWindow(b, policyOf(b.resourceId)) }));
+      const evidence = await this.repo.firstEvidenceMany(
+        tx,
+        siteId,
+        windows.map((w) => ({
+          bookingId: w.booking.id,
+          resourceId: w.booking.resourceId,
+          memberId: w.booking.memberId,
+          from: w.from,
+          to: w.to,
+        })),
+      );
+      const outcome = new Map<string, { outcome: DecisionOutcome; until?: Date }>();
+      const checkIns: { id: string; status: 'checked_in'; checkedInAt: Date }[] = [];
+      const releases: { booking: Booking; decidedAt: Date }[] = [];
+      for (const { booking } of windows) {
+        const first = evidence.get(booking.id) ?? null;
+        const decision = decideNoShow(booking, first ? [first] : [], policyOf(booking.resourceId), now);
+        switch (decision.kind) {
+          case 'wait':
+            outcome.set(booking.id, { outcome: 'rearmed', until: decision.until });
+            break;
+          case 'keep':
+            outcome.set(booking.id, { outcome: 'checked_in' });
+            checkIns.push({ id: booking.id, status: 'checked_in', checkedInAt: decision.checkedInAt });
+            break;
+          case 'release':
+            outcome.set(booking.id, { outcome: 'released' });
+            releases.push({ booking, decidedAt: decision.decidedAt });
+            break;
         }
-        case 'release':
-          return {
-            outcome: 'released' as const,
-            booking,
-            ...(await this.release(tx, booking, 'no_show', decision.decidedAt)),
-          };
       }
+      const checkedIn = await this.bookingsRepo.setStatusMany(tx, siteId, checkIns);
+      const released = await this.releaseMany(tx, siteId, releases, 'no_show');
+      return { locked, outcome, checkedIn, ...released };
     });
-    switch (result.outcome) {
-      case 'stale':
-        return 'stale';
-      case 'rearmed':
-        await this.timers.arm(timerKey(job.siteId, job.bookingId), result.until, job);
-        return 'rearmed';
-      case 'checked_in':
-        this.bookingEvents.emit('booking.changed', { booking: result.updated, previous: result.booking });
-        return 'checked_in';
-      case 'released':
-        await this.announceRelease(result);
-        return 'released';
-    }
+    const previous = result.locked;
+    for (const booking of [...result.checkedIn, ...result.updated])
+      this.bookingEvents.emit('booking.changed', { booking, previous: previous.get(booking.id) ?? null });
+    const outcomes = jobs.map((job) => result.outcome.get(job.bookingId) ?? { outcome: 'stale' as const });
+    // A repeated job for the same booking in one batch was decided once; the copies are stale.
+    const seen = new Set<string>();
+    const answers = outcomes.map((o, i) => {
+      const id = jobs[i].bookingId;
+      if (o.outcome !== 'stale' && seen.has(id)) return 'stale' as const;
+      seen.add(id);
+      return o.outcome;
+    });
+    await Promise.all(
+      jobs.flatMap((job, i) => {
+        const until = outcomes[i].until;
+        return answers[i] === 'rearmed' && until
+          ? [this.timers.arm(timerKey(job.siteId, job.bookingId), until, job)]
+          : [];
+      }),
+    );
+    await this.announceReleases(result.releases);
+    return answers;
   }
 
   /**
@@ -127,7 +182,7 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
   async roomEmptied(siteId: string, bookingId: string, emptySince: Date): Promise<void> {
     const booking = await this.bookingsRepo.find(siteId, bookingId);
     if (!booking || booking.status !== 'checked_in') return;
-    const policy = await this.repo.policyFor(siteId, booking.resourceId);
+    const policy = await this.policies.policyFor(siteId, booking.resourceId);
     const decision = decideGhost(booking, emptySince, policy, this.clock.now());
     if (decision.kind === 'keep') return;
     const due = decision.kind === 'wait' ? decision.until : decision.decidedAt;
@@ -145,10 +200,11 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   async decideGhost(job: DecisionJob): Promise<DecisionOutcome> {
     const emptySince = new Date(job.emptySince!);
+    const policyOf = await this.policies.forSite(job.siteId);
     const result = await this.bookingsRepo.db.transaction(async (tx) => {
       const booking = await this.bookingsRepo.lock(tx, job.siteId, job.bookingId);
       if (!booking || booking.status !== 'checked_in') return { outcome: 'stale' as const };
-      const policy = await this.repo.policyFor(booking.siteId, booking.resourceId, tx);
+      const policy = policyOf(booking.resourceId);
       const now = this.clock.now();
       // Anyone back in the room since it emptied keeps the booking.
       const back = await this.repo.firstEvidence(
@@ -162,11 +218,13 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
       const decision = decideGhost(booking, back ? null : emptySince, policy, now);
       if (decision.kind === 'keep') return { outcome: 'stale' as const };
       if (decision.kind === 'wait') return { outcome: 'rearmed' as const, until: decision.until };
-      return {
-        outcome: 'released' as const,
-        booking,
-        ...(await this.release(tx, booking, 'ghost', decision.decidedAt)),
-      };
+      const released = await this.releaseMany(
+        tx,
+        booking.siteId,
+        [{ booking, decidedAt: decision.decidedAt }],
+        'ghost',
+      );
+      return { outcome: 'released' as const, booking, ...released };
     });
     switch (result.outcome) {
       case 'stale':
@@ -175,46 +233,57 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
         await this.timers.arm(ghostKey(job.siteId, job.bookingId), result.until, job);
         return 'rearmed';
       case 'released':
-        await this.announceRelease(result);
+        for (const booking of result.updated)
+          this.bookingEvents.emit('booking.changed', { booking, previous: result.booking });
+        await this.announceReleases(result.releases);
         return 'released';
     }
   }
 
-  /** Inside the decision's transaction: the booking gives up its slot and its one release row is written. */
-  private async release(tx: Queryable, booking: Booking, reason: ReleaseReason, decidedAt: Date) {
-    const updated = await this.bookingsRepo.setStatus(tx, booking.siteId, booking.id, 'released');
-    const release = await this.repo.insertRelease(tx, {
-      releaseId: `rel_${booking.siteId}_${booking.id}`,
-      siteId: booking.siteId,
-      bookingId: booking.id,
-      resourceId: booking.resourceId,
-      memberId: booking.memberId,
-      reason,
-      bookingStart: booking.start.toISOString(),
-      bookingEnd: booking.end.toISOString(),
-      decidedAt: decidedAt.toISOString(),
-    });
-    return { updated, release };
+  /** Inside the decision's transaction: the bookings give up their slots and their one release row each is written. */
+  private async releaseMany(
+    tx: Queryable,
+    siteId: string,
+    decided: { booking: Booking; decidedAt: Date }[],
+    reason: ReleaseReason,
+  ): Promise<{ updated: Booking[]; releases: BookingRelease[] }> {
+    const updated = await this.bookingsRepo.setStatusMany(
+      tx,
+      siteId,
+      decided.map(({ booking }) => ({ id: booking.id, status: 'released' as const, checkedInAt: null })),
+    );
+    const releases = await this.repo.insertReleases(
+      tx,
+      decided.map(({ booking, decidedAt }) => ({
+        releaseId: `rel_${booking.siteId}_${booking.id}`,
+        siteId: booking.siteId,
+        bookingId: booking.id,
+        resourceId: booking.resourceId,
+        memberId: booking.memberId,
+        reason,
+        bookingStart: booking.start.toISOString(),
+        bookingEnd: booking.end.toISOString(),
+        decidedAt: decidedAt.toISOString(),
+      })),
+    );
+    return { updated, releases };
   }
 
-  /** After commit: the booking change is announced and the release handed to its sinks. */
-  private async announceRelease(result: {
-    booking: Booking;
-    updated: Booking;
-    release: BookingRelease | undefined;
-  }): Promise<void> {
-    this.bookingEvents.emit('booking.changed', { booking: result.updated, previous: result.booking });
-    if (!result.release) return;
-    this.logger.log(
-      `released booking ${result.release.bookingId} (${result.release.resourceId}): ${result.release.reason}`,
-    );
-    await this.publisher.publish(result.release);
+  /** After commit: the releases are handed to their sinks together. */
+  private async announceReleases(releases: BookingRelease[]): Promise<void> {
+    if (releases.length === 0) return;
+    if (releases.length === 1)
+      this.logger.log(
+        `released booking ${releases[0].bookingId} (${releases[0].resourceId}): ${releases[0].reason}`,
+      );
+    else this.logger.log(`released ${releases.length} bookings`);
+    await this.publisher.publishMany(releases);
   }
 
   private async arm(booking: Booking): Promise<void> {
     const key = timerKey(booking.siteId, booking.id);
     if (booking.status !== 'confirmed') return this.timers.disarm(key);
-    const policy = await this.repo.policyFor(booking.siteId, booking.resourceId);
+    const policy = await this.policies.policyFor(booking.siteId, booking.resourceId);
     const { to } = checkInWindow(booking, policy);
     await this.timers.arm(key, to, {
       siteId: booking.siteId,
@@ -223,52 +292,68 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
     });
   }
 
+  /** Only presence and granted door events can be evidence; everything else is dropped before it queues. */
+  private hearEvidence(events: PlatformEvent[]): void {
+    const relevant = events.filter((event) => evidenceOf(event) !== null);
+    if (relevant.length === 0) return;
+    this.evidenceQueue.push(...relevant);
+    if (this.evidenceRun) return;
+    this.evidenceRun = (async () => {
+      try {
+        while (this.evidenceQueue.length > 0) {
+          const batch = this.evidenceQueue;
+          this.evidenceQueue = [];
+          await this.takeEvidence(batch).catch((error: Error) =>
+            this.logger.error(`no-show engine: ${error.message}`),
+          );
+        }
+      } finally {
+        this.evidenceRun = undefined;
+      }
+    })();
+    this.track(this.evidenceRun);
+  }
+
   /**
    * Presence in a booked resource, or the booker's badge at one of its doors, checks the booking in as soon as it is
    * stored, so the floor map shows it attended before grace ends. The timer's decision stays the authority. One
    * query per site and batch finds the candidate bookings: a query per event capped ingest of presence traffic.
    */
   private async takeEvidence(events: PlatformEvent[]): Promise<void> {
-    const bySite = new Map<string, { resourceIds: string[]; member: string | null; ts: Date }[]>();
+    const bySite = new Map<string, Evidence[]>();
     for (const event of events) {
-      let resourceIds: string[] = [];
-      let member: string | null = null;
-      if (event.type === 'sensor') {
-        const { kind, value } = event.payload;
-        const present =
-          (kind === 'presence' && value === 1) || ((kind === 'people_in' || kind === 'count') && value > 0);
-        if (present && event.resourceId) resourceIds = [event.resourceId];
-      } else if (event.type === 'door' && event.payload.result === 'granted' && event.payload.member) {
-        resourceIds = event.resourceIds;
-        member = event.payload.member;
-      }
-      if (resourceIds.length === 0) continue;
+      const evidence = evidenceOf(event);
+      if (!evidence) continue;
       const list = bySite.get(event.siteId) ?? [];
-      list.push({ resourceIds, member, ts: event.ts });
+      list.push(evidence);
       bySite.set(event.siteId, list);
     }
     for (const [siteId, evidence] of bySite) {
       const resources = [...new Set(evidence.flatMap((e) => e.resourceIds))];
-      const times = evidence.map((e) => e.ts.getTime());
+      let min = Infinity;
+      let max = -Infinity;
+      for (const e of evidence) {
+        min = Math.min(min, e.ts.getTime());
+        max = Math.max(max, e.ts.getTime());
+      }
       // The widest default window finds candidates; each booking's own policy then decides.
       const candidates = await this.bookingsRepo.findStartingBetween(
         siteId,
         resources,
-        new Date(Math.min(...times) - DEFAULT_POLICY.graceMs * 4),
-        new Date(Math.max(...times) + DEFAULT_POLICY.earlyMs * 4),
+        new Date(min - DEFAULT_POLICY.graceMs * 4),
+        new Date(max + DEFAULT_POLICY.earlyMs * 4),
       );
+      if (candidates.length === 0) continue;
+      const policyOf = await this.policies.forSite(siteId);
       for (const booking of candidates) {
-        const policy = await this.repo.policyFor(booking.siteId, booking.resourceId);
-        const { from, to } = checkInWindow(booking, policy);
-        const first = evidence
-          .filter(
-            (e) =>
-              e.resourceIds.includes(booking.resourceId) &&
-              (e.member === null || e.member === booking.memberId),
-          )
-          .map((e) => e.ts)
-          .filter((ts) => ts >= from && ts <= to)
-          .sort((a, b) => a.getTime() - b.getTime())[0];
+        const { from, to } = checkInWindow(booking, policyOf(booking.resourceId));
+        let first: Date | undefined;
+        for (const e of evidence) {
+          if (!e.resourceIds.includes(booking.resourceId)) continue;
+          if (e.member !== null && e.member !== booking.memberId) continue;
+          if (e.ts < from || e.ts > to) continue;
+          if (!first || e.ts < first) first = e.ts;
+        }
         if (first) await this.bookings.checkIn(booking.siteId, booking.id, first);
       }
     }
@@ -276,6 +361,21 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   private track(work: Promise<unknown>): void {
     const guarded = work.catch((error: Error) => this.logger.error(`no-show engine: ${error.message}`));
-    this.pending = Promise.all([this.pending, guarded]);
+    this.inFlight.add(guarded);
+    void guarded.finally(() => this.inFlight.delete(guarded));
   }
+}
+
+function evidenceOf(event: PlatformEvent): Evidence | null {
+  if (event.type === 'sensor') {
+    const { kind, value } = event.payload;
+    const present =
+      (kind === 'presence' && value === 1) || ((kind === 'people_in' || kind === 'count') && value > 0);
+    return present && event.resourceId
+      ? { resourceIds: [event.resourceId], member: null, ts: event.ts }
+      : null;
+  }
+  if (event.type === 'door' && event.payload.result === 'granted' && event.payload.member)
+    return { resourceIds: event.resourceIds, member: event.payload.member, ts: event.ts };
+  return null;
 }

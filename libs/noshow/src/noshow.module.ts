@@ -13,6 +13,7 @@ import { WebhookReleaseSink } from './webhook-release.sink';
 import { LiveReleaseSink } from './live-release.sink';
 import { NoShowEngine } from './noshow.engine';
 import { NoShowRepository } from './noshow.repository';
+import { NoShowPolicies } from './noshow-policies';
 import { ReleasePublisher, RELEASE_SINKS, ReleaseSink } from './release.publisher';
 import { ReleasesController } from './releases.controller';
 import { NoShowPoliciesController } from './noshow-policies.controller';
@@ -22,6 +23,7 @@ import { NoShowPoliciesController } from './noshow-policies.controller';
   controllers: [ReleasesController, NoShowPoliciesController],
   providers: [
     NoShowRepository,
+    NoShowPolicies,
     NoShowEngine,
     ReleasePublisher,
     MqttReleaseSink,
@@ -42,6 +44,6 @@ import { NoShowPoliciesController } from './noshow-policies.controller';
       useFactory: (...sinks: ReleaseSink[]) => sinks,
     },
   ],
-  exports: [NoShowEngine, NoShowRepository, ReleasePublisher],
+  exports: [NoShowEngine, NoShowRepository, NoShowPolicies, ReleasePublisher],
 })
 export class NoShowModule {}

@@ -26,6 +26,13 @@ interface ReleaseRow {
 const RELEASE_COLUMNS =
   'site_id, booking_id, release_id, resource_id, member_id, reason, booking_start, booking_end, decided_at, released_at';
 
+const toPolicy = (row: PolicyRow): NoShowPolicy => ({
+  earlyMs: row.early_seconds * 1000,
+  graceMs: row.grace_seconds * 1000,
+  ghostEnabled: row.ghost_enabled,
+  ghostAfterMs: row.ghost_after_seconds * 1000,
+});
+
 function toRelease(r: ReleaseRow): BookingRelease {
   return {
     releaseId: r.release_id,
@@ -53,13 +60,26 @@ export class NoShowRepository {
        WHERE r.site_id = $1 AND r.id = $2 ORDER BY (p.resource_kind = '*') LIMIT 1`,
       [siteId, resourceId],
     );
-    const row = rows[0];
-    if (!row) return DEFAULT_POLICY;
+    return rows[0] ? toPolicy(rows[0]) : DEFAULT_POLICY;
+  }
+
+  /** Every resource of the site with its kind, and every policy stored for the site: what the policy cache holds. */
+  async sitePolicies(
+    siteId: string,
+  ): Promise<{ kinds: Map<string, string>; policies: Map<string, NoShowPolicy> }> {
+    const [resources, policies] = await Promise.all([
+      this.db.query<{ id: string; kind: string }>('SELECT id, kind FROM resources WHERE site_id = $1', [
+        siteId,
+      ]),
+      this.db.query<PolicyRow & { resource_kind: string }>(
+        `SELECT resource_kind, early_seconds, grace_seconds, ghost_enabled, ghost_after_seconds
+         FROM noshow_policies WHERE site_id = $1`,
+        [siteId],
+      ),
+    ]);
     return {
-      earlyMs: row.early_seconds * 1000,
-      graceMs: row.grace_seconds * 1000,
-      ghostEnabled: row.ghost_enabled,
-      ghostAfterMs: row.ghost_after_seconds * 1000,
+      kinds: new Map(resources.rows.map((r) => [r.id, r.kind])),
+      policies: new Map(policies.rows.map((r) => [r.resource_kind, toPolicy(r)])),
     };
   }
 
@@ -69,14 +89,7 @@ export class NoShowRepository {
       `SELECT early_seconds, grace_seconds, ghost_enabled, ghost_after_seconds FROM noshow_policies WHERE site_id = $1 AND resource_kind = $2`,
       [siteId, kind],
     );
-    const row = rows[0];
-    if (!row) return DEFAULT_POLICY;
-    return {
-      earlyMs: row.early_seconds * 1000,
-      graceMs: row.grace_seconds * 1000,
-      ghostEnabled: row.ghost_enabled,
-      ghostAfterMs: row.ghost_after_seconds * 1000,
-    };
+    return rows[0] ? toPolicy(rows[0]) : DEFAULT_POLICY;
   }
 
   /** `kind` '*' sets the site default. */
@@ -125,6 +138,66 @@ export class NoShowRepository {
     return first ? new Date(first) : null;
   }
 
+  /**
+   * `firstEvidence` for many bookings of one site in one statement (a burst of due decisions): per booking, the
+   * earliest evidence in its own window, or null.
+   */
+  async firstEvidenceMany(
+    q: Queryable,
+    siteId: string,
+    windows: { bookingId: string; resourceId: string; memberId: string | null; from: Date; to: Date }[],
+  ): Promise<Map<string, Date | null>> {
+    if (windows.length === 0) return new Map();
+    const { rows } = await q.query<{ booking_id: string; first: Date | null }>(
+      `SELECT w.booking_id, least(
+         (SELECT min(s.ts) FROM sensor_readings s
+          WHERE s.site_id = $1 AND s.resource_id = w.resource_id AND s.ts BETWEEN w.from_ts AND w.to_ts
+            AND ((s.kind = 'presence' AND s.value = 1) OR (s.kind IN ('people_in', 'count') AND s.value > 0))),
+         (SELECT min(d.ts) FROM door_events d
+          WHERE d.site_id = $1 AND w.member_id IS NOT NULL AND d.member_id = w.member_id
+            AND w.resource_id = ANY (d.resource_ids) AND d.result = 'granted' AND d.ts BETWEEN w.from_ts AND w.to_ts)
+       ) AS first
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+         AS w(booking_id, resource_id, member_id, from_ts, to_ts)`,
+      [
+        siteId,
+        windows.map((w) => w.bookingId),
+        windows.map((w) => w.resourceId),
+        windows.map((w) => w.memberId),
+        windows.map((w) => w.from.toISOString()),
+        windows.map((w) => w.to.toISOString()),
+      ],
+    );
+    return new Map(rows.map((r) => [r.booking_id, r.first ? new Date(r.first) : null]));
+  }
+
+  /** `insertRelease` for many bookings in one statement; only the rows actually inserted come back. */
+  async insertReleases(
+    q: Queryable,
+    releases: Omit<BookingRelease, 'releasedAt'>[],
+  ): Promise<BookingRelease[]> {
+    if (releases.length === 0) return [];
+    const { rows } = await q.query<ReleaseRow>(
+      `INSERT INTO booking_releases (site_id, booking_id, release_id, resource_id, member_id, reason, booking_start,
+         booking_end, decided_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+         $7::timestamptz[], $8::timestamptz[], $9::timestamptz[])
+       ON CONFLICT (site_id, booking_id) DO NOTHING RETURNING ${RELEASE_COLUMNS}`,
+      [
+        releases.map((r) => r.siteId),
+        releases.map((r) => r.bookingId),
+        releases.map((r) => r.releaseId),
+        releases.map((r) => r.resourceId),
+        releases.map((r) => r.memberId),
+        releases.map((r) => r.reason),
+        releases.map((r) => r.bookingStart),
+        releases.map((r) => r.bookingEnd),
+        releases.map((r) => r.decidedAt),
+      ],
+    );
+    return rows.map(toRelease);
+  }
+
   /** At most once per booking: a second insert for the same booking does nothing and returns undefined. */
   async insertRelease(
     q: Queryable,
@@ -148,18 +221,28 @@ export class NoShowRepository {
     return rows[0] ? toRelease(rows[0]) : undefined;
   }
 
-  async unpublished(limit = 500): Promise<BookingRelease[]> {
+  /** Releases still unpublished that were recorded at least `minAgeMs` ago, oldest first. */
+  async unpublished(limit = 500, minAgeMs = 0): Promise<BookingRelease[]> {
     const { rows } = await this.db.query<ReleaseRow>(
-      `SELECT ${RELEASE_COLUMNS} FROM booking_releases WHERE published_at IS NULL ORDER BY released_at LIMIT $1`,
-      [limit],
+      `SELECT ${RELEASE_COLUMNS} FROM booking_releases
+       WHERE published_at IS NULL AND released_at <= now() - make_interval(secs => $2::double precision)
+       ORDER BY released_at LIMIT $1`,
+      [limit, minAgeMs / 1000],
     );
     return rows.map(toRelease);
   }
 
   async markPublished(siteId: string, bookingId: string): Promise<void> {
+    await this.markPublishedMany([{ siteId, bookingId }]);
+  }
+
+  async markPublishedMany(releases: { siteId: string; bookingId: string }[]): Promise<void> {
+    if (releases.length === 0) return;
     await this.db.query(
-      'UPDATE booking_releases SET published_at = now() WHERE site_id = $1 AND booking_id = $2',
-      [siteId, bookingId],
+      `UPDATE booking_releases r SET published_at = now()
+       FROM unnest($1::text[], $2::text[]) AS p(site_id, booking_id)
+       WHERE r.site_id = p.site_id AND r.booking_id = p.booking_id AND r.published_at IS NULL`,
+      [releases.map((r) => r.siteId), releases.map((r) => r.bookingId)],
     );
   }
 

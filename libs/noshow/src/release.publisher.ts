@@ -13,20 +13,33 @@ import { NoShowRepository } from './noshow.repository';
 export interface ReleaseSink {
   readonly name: string;
   deliver(release: BookingRelease): Promise<void>;
+  /** Many at once, where the channel can do better than one by one (one statement for many webhook rows). */
+  deliverMany?(releases: BookingRelease[]): Promise<void>;
 }
 
 export const RELEASE_SINKS = Symbol('RELEASE_SINKS');
 
 const OUTBOX_SWEEP_MS = 15_000;
+/**
+ * The sweep only takes releases left unpublished at least this long: a younger one is normally still on its way out
+ * from the decision that recorded it (perhaps in another process), and sending it again doubled the `release` events.
+ */
+const OUTBOX_MIN_AGE_MS = 30_000;
+const SWEEP_BATCH = 500;
+
+const keyOf = (r: { siteId: string; bookingId: string }) => `${r.siteId}\u0000${r.bookingId}`;
 
 /**
- * Hands a committed release to every sink, then marks it published. A release whose delivery failed (or whose
+ * Hands committed releases to every sink, then marks them published. A release whose delivery failed (or whose
  * process died first) stays unpublished in the outbox and is handed out again by the sweep.
  */
 @Injectable()
 export class ReleasePublisher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReleasePublisher.name);
   private sweep: ReturnType<typeof setInterval> | undefined;
+  private sweeping: Promise<number> | undefined;
+  /** Releases being published by this process right now: the sweep leaves them alone. */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly repo: NoShowRepository,
@@ -34,33 +47,52 @@ export class ReleasePublisher implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   async publish(release: BookingRelease): Promise<boolean> {
-    const results = await Promise.allSettled(this.sinks.map((sink) => sink.deliver(release)));
-    const failed = results
-      .map((result, i) =>
-        result.status === 'rejected' ? `${this.sinks[i].name}: ${(result.reason as Error).message}` : null,
-      )
-      .filter((x): x is string => x !== null);
-    if (failed.length) {
-      this.logger.warn(
-        `release of booking ${release.bookingId} not fully delivered, will retry: ${failed.join('; ')}`,
-      );
-      return false;
-    }
-    await this.repo.markPublished(release.siteId, release.bookingId);
-    return true;
+    return (await this.publishMany([release])) === 1;
   }
 
-  async flushOutbox(): Promise<number> {
-    let published = 0;
-    for (const release of await this.repo.unpublished()) if (await this.publish(release)) published++;
-    return published;
+  /** Returns how many were handed to every sink and marked published. */
+  async publishMany(releases: BookingRelease[]): Promise<number> {
+    const mine = releases.filter((r) => !this.inFlight.has(keyOf(r)));
+    if (mine.length === 0) return 0;
+    mine.forEach((r) => this.inFlight.add(keyOf(r)));
+    try {
+      const failed = new Map<string, string[]>();
+      const results = await Promise.allSettled(this.sinks.map((sink) => this.deliver(sink, mine)));
+      results.forEach((result, i) => {
+        if (result.status === 'fulfilled') {
+          result.value.forEach((reason, key) => failed.set(key, [...(failed.get(key) ?? []), reason]));
+          return;
+        }
+        const reason = `${this.sinks[i].name}: ${(result.reason as Error).message}`;
+        mine.forEach((r) => failed.set(keyOf(r), [...(failed.get(keyOf(r)) ?? []), reason]));
+      });
+      for (const [key, reasons] of failed) {
+        const release = mine.find((r) => keyOf(r) === key);
+        this.logger.warn(
+          `release of booking ${release?.bookingId} not fully delivered, will retry: ${reasons.join('; ')}`,
+        );
+      }
+      const delivered = mine.filter((r) => !failed.has(keyOf(r)));
+      await this.repo.markPublishedMany(delivered);
+      return delivered.length;
+    } finally {
+      mine.forEach((r) => this.inFlight.delete(keyOf(r)));
+    }
+  }
+
+  /** Publishes what the outbox holds, one sweep at a time: a slow sweep is never joined by the next. */
+  flushOutbox(minAgeMs = 0): Promise<number> {
+    this.sweeping ??= this.sweepOnce(minAgeMs).finally(() => (this.sweeping = undefined));
+    return this.sweeping;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.flushOutbox();
     this.sweep = setInterval(
       () =>
-        void this.flushOutbox().catch((e: Error) => this.logger.warn(`outbox sweep failed: ${e.message}`)),
+        void this.flushOutbox(OUTBOX_MIN_AGE_MS).catch((e: Error) =>
+          this.logger.warn(`outbox sweep failed: ${e.message}`),
+        ),
       OUTBOX_SWEEP_MS,
     );
     this.sweep.unref?.();
@@ -68,5 +100,27 @@ export class ReleasePublisher implements OnApplicationBootstrap, OnModuleDestroy
 
   onModuleDestroy(): void {
     if (this.sweep) clearInterval(this.sweep);
+  }
+
+  private async sweepOnce(minAgeMs: number): Promise<number> {
+    const waiting = (await this.repo.unpublished(SWEEP_BATCH, minAgeMs)).filter(
+      (r) => !this.inFlight.has(keyOf(r)),
+    );
+    return waiting.length ? this.publishMany(waiting) : 0;
+  }
+
+  /** One sink, many releases: the keys of those it failed, with why. */
+  private async deliver(sink: ReleaseSink, releases: BookingRelease[]): Promise<Map<string, string>> {
+    const failed = new Map<string, string>();
+    if (sink.deliverMany) {
+      await sink.deliverMany(releases);
+      return failed;
+    }
+    const results = await Promise.allSettled(releases.map((r) => sink.deliver(r)));
+    results.forEach((result, i) => {
+      if (result.status === 'rejected')
+        failed.set(keyOf(releases[i]), `${sink.name}: ${(result.reason as Error).message}`);
+    });
+    return failed;
   }
 }

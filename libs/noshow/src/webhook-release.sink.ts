@@ -13,4 +13,19 @@ export class WebhookReleaseSink implements ReleaseSink {
   async deliver(release: BookingRelease): Promise<void> {
     await this.webhooks.publish(release.siteId, 'booking.released', release.releaseId, release);
   }
+
+  async deliverMany(releases: BookingRelease[]): Promise<void> {
+    const bySite = new Map<string, BookingRelease[]>();
+    for (const r of releases) {
+      const list = bySite.get(r.siteId) ?? [];
+      list.push(r);
+      bySite.set(r.siteId, list);
+    }
+    for (const [siteId, ofSite] of bySite)
+      await this.webhooks.publishMany(
+        siteId,
+        'booking.released',
+        ofSite.map((r) => ({ eventId: r.releaseId, payload: r })),
+      );
+  }
 }

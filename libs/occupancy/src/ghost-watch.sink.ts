@@ -11,14 +11,21 @@ import { OccupancySink } from './occupancy.sinks';
 export class GhostWatchSink implements OccupancySink {
   readonly name = 'ghost-watch';
 
+  private chain: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly noshow: NoShowEngine) {}
 
-  async changed(delta: OccupancyDelta): Promise<void> {
-    if (!delta.bookingId) return;
-    if (delta.state === 'booked' && delta.previous === 'occupied') {
-      await this.noshow.roomEmptied(delta.siteId, delta.bookingId, new Date(delta.since));
-    } else if (delta.state === 'occupied') {
-      await this.noshow.roomOccupied(delta.siteId, delta.bookingId);
-    }
+  /** One at a time: "emptied" then "occupied" must arm and then disarm, never the other way round. */
+  changed(delta: OccupancyDelta): Promise<void> {
+    const bookingId = delta.bookingId;
+    if (!bookingId) return Promise.resolve();
+    let step: (() => Promise<void>) | undefined;
+    if (delta.state === 'booked' && delta.previous === 'occupied')
+      step = () => this.noshow.roomEmptied(delta.siteId, bookingId, new Date(delta.since));
+    else if (delta.state === 'occupied') step = () => this.noshow.roomOccupied(delta.siteId, bookingId);
+    if (!step) return Promise.resolve();
+    const next = this.chain.then(step);
+    this.chain = next.catch(() => undefined);
+    return next;
   }
 }

@@ -3,8 +3,8 @@ import { Booking, BookingsEvents, BookingsRepository } from '@cw/booking';
 import { Clock } from '@cw/common';
 import { OccupancyDelta, OccupancySnapshot, PlatformEvent, ResourceState } from '@cw/events';
 import { StoredEventsBus } from '@cw/ingest';
-import { checkInWindow, NoShowRepository } from '@cw/noshow';
 import { SitesService } from '@cw/sites';
+import { ChangeLogWriter } from './change-log.writer';
 import { OccupancyRepository } from './occupancy.repository';
 import { OCCUPANCY_SINKS, OccupancySink } from './occupancy.sinks';
 import {
@@ -16,10 +16,12 @@ import {
   emptyModel,
   forgetPast,
   removeBooking,
+  resetCounter,
   resolveState,
   ResourceModel,
   upsertBooking,
 } from './resource-model';
+import { lastClosingTime, nextClosingTime, WeeklySlot } from './site-hours';
 
 interface TrackedResource {
   model: ResourceModel;
@@ -31,14 +33,20 @@ interface TrackedResource {
 
 interface SiteModel {
   resources: Map<string, TrackedResource>;
+  timeZone: string;
+  openingHours: WeeklySlot[];
+  /** The next site close, when people counters go back to 0; null for a site without opening hours. */
+  nextCloseAt: number | null;
 }
 
 const SMALL_ROOM_KINDS = new Set(['phone_booth', 'meeting_room']);
 const SMALL_ROOM_CAPACITY = 6;
 
 /**
- * Every resource's state, live: evidence from stored events and bookings in, state changes out (occupancy_changes,
- * socket.io, retained MQTT). A site's model is rebuilt from the database on first use, so a restart loses nothing.
+ * Every resource's state, live: evidence from stored events and bookings in, state changes out (socket.io, retained
+ * MQTT, then `occupancy_changes`). A site's model is rebuilt from the database on first use, so a restart loses
+ * nothing. Steps never wait on the database once a site is loaded: deltas leave at once and the change log is
+ * written behind them in batches.
  */
 @Injectable()
 export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
@@ -49,12 +57,13 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt: number | null = null;
   private work: Promise<unknown> = Promise.resolve();
+  private readonly sinkWork = new Set<Promise<unknown>>();
 
   constructor(
     private readonly repo: OccupancyRepository,
+    private readonly changeLog: ChangeLogWriter,
     private readonly sitesService: SitesService,
     private readonly bookingsRepo: BookingsRepository,
-    private readonly noshow: NoShowRepository,
     private readonly bus: StoredEventsBus,
     private readonly bookingEvents: BookingsEvents,
     private readonly clock: Clock,
@@ -84,13 +93,15 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** Resolves when everything heard so far has been applied (tests, shutdown). */
+  /** Resolves when everything heard so far has been applied, announced and logged (tests, shutdown). */
   async settled(): Promise<void> {
     let current: Promise<unknown>;
     do {
       current = this.work;
       await current;
+      await Promise.all([...this.sinkWork]);
     } while (current !== this.work);
+    await this.changeLog.flush();
   }
 
   async snapshot(siteId: string): Promise<OccupancySnapshot> {
@@ -129,8 +140,11 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
   }
 
   private async load(siteId: string): Promise<SiteModel> {
+    // The last states must be on disk before they are read back as the starting point.
+    await this.changeLog.flush();
     const now = this.clock.now();
-    const [resources, devices, previous, bookings, presence] = await Promise.all([
+    const [settings, resources, devices, previous, bookings, presence] = await Promise.all([
+      this.sitesService.getSite(siteId),
       this.sitesService.listResources(siteId),
       this.sitesService.listDevices(siteId),
       this.repo.latestStates(siteId),
@@ -146,10 +160,18 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
     ]);
     const sensed = new Set(devices.filter((d) => d.type === 'sensor').flatMap((d) => d.resourceIds));
     const before = new Map(previous.map((s) => [s.resourceId, s]));
-    const site: SiteModel = { resources: new Map() };
+    const site: SiteModel = {
+      resources: new Map(),
+      timeZone: settings.timeZone,
+      openingHours: settings.openingHours,
+      nextCloseAt: nextClosingTime(settings.openingHours, settings.timeZone, now.getTime()),
+    };
+    const lastClose = lastClosingTime(settings.openingHours, settings.timeZone, now.getTime());
     for (const resource of resources) {
+      const model = emptyModel();
+      if (lastClose !== null) model.countResetAt = lastClose;
       site.resources.set(resource.id, {
-        model: emptyModel(),
+        model,
         doorEvidence:
           SMALL_ROOM_KINDS.has(resource.kind) &&
           resource.capacity <= SMALL_ROOM_CAPACITY &&
@@ -172,26 +194,15 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
     }
     for (const booking of bookings) {
       const tracked = site.resources.get(booking.resourceId);
-      if (tracked) upsertBooking(tracked.model, await this.remember(booking));
+      if (tracked) upsertBooking(tracked.model, remember(booking));
     }
     return site;
-  }
-
-  private async remember(booking: Booking): Promise<BookingMemory> {
-    const policy = await this.noshow.policyFor(booking.siteId, booking.resourceId);
-    return {
-      id: booking.id,
-      start: booking.start.getTime(),
-      end: booking.end.getTime(),
-      graceEnd: checkInWindow(booking, policy).to.getTime(),
-      status: booking.status,
-    };
   }
 
   private async onEvents(events: PlatformEvent[]): Promise<void> {
     const touched = new Map<string, Set<string>>();
     for (const event of events) {
-      const site = await this.site(event.siteId);
+      const site = this.loaded.get(event.siteId) ?? (await this.site(event.siteId));
       const ts = event.ts.getTime();
       const mark = (resourceId: string) => {
         const set = touched.get(event.siteId) ?? new Set<string>();
@@ -217,13 +228,13 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
       }
     }
     for (const [siteId, resourceIds] of touched)
-      await this.evaluate(siteId, await this.site(siteId), [...resourceIds]);
+      this.evaluate(siteId, this.loaded.get(siteId) ?? (await this.site(siteId)), [...resourceIds]);
   }
 
   /** Only the resources the booking was on and is on now can change state: evaluating the whole site per booking
    * change made a burst of releases quadratic in the size of the site. */
   private async onBooking(booking: Booking): Promise<void> {
-    const site = await this.site(booking.siteId);
+    const site = this.loaded.get(booking.siteId) ?? (await this.site(booking.siteId));
     const touched = new Set<string>([booking.resourceId]);
     for (const [resourceId, tracked] of site.resources) {
       if (tracked.model.bookings.some((b) => b.id === booking.id)) {
@@ -232,16 +243,23 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
       }
     }
     const tracked = site.resources.get(booking.resourceId);
-    if (tracked) upsertBooking(tracked.model, await this.remember(booking));
-    await this.evaluate(booking.siteId, site, [...touched]);
+    if (tracked) upsertBooking(tracked.model, remember(booking));
+    this.evaluate(booking.siteId, site, [...touched]);
   }
 
   private evaluateSite(siteId: string, site: SiteModel): Promise<void> {
-    return this.evaluate(siteId, site, [...site.resources.keys()]);
+    this.evaluate(siteId, site, [...site.resources.keys()]);
+    return Promise.resolve();
   }
 
-  private async evaluate(siteId: string, site: SiteModel, resourceIds: string[]): Promise<void> {
+  /** Synchronous on purpose: a step that awaited its own announcements would hold every later change behind it. */
+  private evaluate(siteId: string, site: SiteModel, resourceIds: string[]): void {
     const now = this.clock.now().getTime();
+    if (site.nextCloseAt !== null && now >= site.nextCloseAt) {
+      for (const tracked of site.resources.values()) resetCounter(tracked.model, site.nextCloseAt);
+      site.nextCloseAt = nextClosingTime(site.openingHours, site.timeZone, now);
+      resourceIds = [...site.resources.keys()];
+    }
     const changes: OccupancyDelta[] = [];
     for (const resourceId of resourceIds) {
       const tracked = site.resources.get(resourceId);
@@ -268,27 +286,30 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
       changes.push({ ...next, previous: was.state });
     }
     if (changes.length) {
-      await this.repo.recordChanges(changes);
-      for (const change of changes) {
-        const results = await Promise.allSettled(this.sinks.map((sink) => sink.changed(change)));
-        results.forEach(
-          (r, i) =>
-            r.status === 'rejected' &&
-            this.logger.warn(`${this.sinks[i].name} missed a state change: ${(r.reason as Error).message}`),
-        );
-      }
+      // Sinks are called in order, so each transport sends a resource's changes in the order they happened.
+      for (const change of changes) for (const sink of this.sinks) this.announce(sink, change);
+      this.changeLog.record(changes);
     }
     this.rearm();
+  }
+
+  private announce(sink: OccupancySink, change: OccupancyDelta): void {
+    const sent = sink
+      .changed(change)
+      .catch((error: Error) => this.logger.warn(`${sink.name} missed a state change: ${error.message}`));
+    this.sinkWork.add(sent);
+    void sent.finally(() => this.sinkWork.delete(sent));
   }
 
   /** One timer for the whole engine: the earliest moment any resource's state can change on its own. */
   private rearm(): void {
     let earliest: number | null = null;
+    const consider = (at: number | null) => {
+      if (at !== null && (earliest === null || at < earliest)) earliest = at;
+    };
     for (const site of this.loaded.values()) {
-      for (const tracked of site.resources.values()) {
-        if (tracked.nextChangeAt !== null && (earliest === null || tracked.nextChangeAt < earliest))
-          earliest = tracked.nextChangeAt;
-      }
+      consider(site.nextCloseAt);
+      for (const tracked of site.resources.values()) consider(tracked.nextChangeAt);
     }
     this.schedule(earliest);
   }
@@ -311,4 +332,13 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
     );
     this.timer.unref?.();
   }
+}
+
+function remember(booking: Booking): BookingMemory {
+  return {
+    id: booking.id,
+    start: booking.start.getTime(),
+    end: booking.end.getTime(),
+    status: booking.status,
+  };
 }

@@ -4,6 +4,7 @@ import { IngestCoreModule } from '@cw/ingest';
 import { NoShowModule } from '@cw/noshow';
 import { RealtimeCoreModule } from '@cw/realtime';
 import { SitesModule } from '@cw/sites';
+import { ChangeLogWriter } from './change-log.writer';
 import { GhostWatchSink } from './ghost-watch.sink';
 import { LiveOccupancySink } from './live-occupancy.sink';
 import { OccupancyController } from './occupancy.controller';
@@ -16,6 +17,7 @@ import { MqttStateSink, OCCUPANCY_SINKS, OccupancySink } from './occupancy.sinks
   controllers: [OccupancyController],
   providers: [
     OccupancyRepository,
+    ChangeLogWriter,
     OccupancyEngine,
     MqttStateSink,
     GhostWatchSink,

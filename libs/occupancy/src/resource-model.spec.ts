@@ -15,7 +15,6 @@ const booking = (over: Partial<BookingMemory> = {}): BookingMemory => ({
   id: 'b1',
   start: t0,
   end: t0 + 60 * MIN,
-  graceEnd: t0 + 15 * MIN,
   status: 'confirmed',
   ...over,
 });
@@ -77,17 +76,33 @@ describe('resolveState', () => {
     expect(resolveState(m, t0 + 15 * MIN).state).toBe('free');
   });
 
-  it('follows a booking: free before, awaiting check-in from start to grace end, booked after, free after end', () => {
+  it('follows a booking: free before, awaiting check-in from its start, free after its end', () => {
     const m = emptyModel();
     upsertBooking(m, booking());
     expect(resolveState(m, t0 - MIN)).toMatchObject({ state: 'free', nextChangeAt: t0 });
     expect(resolveState(m, t0)).toMatchObject({
       state: 'awaiting_checkin',
       bookingId: 'b1',
-      nextChangeAt: t0 + 15 * MIN,
+      nextChangeAt: t0 + 60 * MIN,
     });
-    expect(resolveState(m, t0 + 16 * MIN).state).toBe('booked');
     expect(resolveState(m, t0 + 60 * MIN).state).toBe('free');
+  });
+
+  it('goes from awaiting check-in straight to released: never booked between grace end and the decision', () => {
+    const m = emptyModel();
+    upsertBooking(m, booking());
+    // Grace (15 min by default) is long over, the decision has not landed yet.
+    expect(resolveState(m, t0 + 16 * MIN).state).toBe('awaiting_checkin');
+    upsertBooking(m, booking({ status: 'released' }));
+    expect(resolveState(m, t0 + 16 * MIN).state).toBe('released');
+  });
+
+  it('shows a booking checked in before grace ends as booked while the room is empty', () => {
+    const m = emptyModel();
+    upsertBooking(m, booking());
+    expect(resolveState(m, t0 + 5 * MIN).state).toBe('awaiting_checkin');
+    upsertBooking(m, booking({ status: 'checked_in' }));
+    expect(resolveState(m, t0 + 5 * MIN).state).toBe('booked');
   });
 
   it('shows a checked-in empty room as booked, an occupied one as occupied with its booking', () => {
@@ -108,7 +123,7 @@ describe('resolveState', () => {
 
   it('moves with a booking moved into or out of the current time', () => {
     const m = emptyModel();
-    upsertBooking(m, booking({ start: t0 + 120 * MIN, end: t0 + 180 * MIN, graceEnd: t0 + 135 * MIN }));
+    upsertBooking(m, booking({ start: t0 + 120 * MIN, end: t0 + 180 * MIN }));
     expect(resolveState(m, t0 + MIN).state).toBe('free');
     upsertBooking(m, booking());
     expect(resolveState(m, t0 + MIN).state).toBe('awaiting_checkin');

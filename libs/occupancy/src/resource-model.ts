@@ -11,7 +11,6 @@ export interface BookingMemory {
   id: string;
   start: number;
   end: number;
-  graceEnd: number;
   status: 'confirmed' | 'checked_in' | 'cancelled' | 'released' | 'ended';
 }
 
@@ -21,6 +20,8 @@ export interface ResourceModel {
   /** People counted in the resource by its own counter; never negative. */
   count: number | null;
   countTs: number;
+  /** When the counter was last reset (site close): a count from before it no longer says anyone is there. */
+  countResetAt: number;
   /** A granted door event keeps a small room occupied until then (rooms without presence sensors). */
   doorUntil: number;
   bookings: BookingMemory[];
@@ -42,7 +43,7 @@ export const DEFAULT_RULES: OccupancyRules = {
 };
 
 export function emptyModel(): ResourceModel {
-  return { presence: new Map(), count: null, countTs: 0, doorUntil: 0, bookings: [] };
+  return { presence: new Map(), count: null, countTs: 0, countResetAt: 0, doorUntil: 0, bookings: [] };
 }
 
 export interface Resolved {
@@ -59,8 +60,10 @@ function sensorPresent(s: SensorMemory, now: number, rules: OccupancyRules): boo
 }
 
 /**
- * Occupied when evidence says so; otherwise what the booking covering now says: released, awaiting check-in until
- * grace ends, booked; otherwise free. Pure: the same model and time always give the same state.
+ * Occupied when evidence says so; otherwise what the booking covering now says: released, awaiting check-in while
+ * confirmed, booked once checked in; otherwise free. A confirmed booking stays awaiting check-in past its grace end
+ * until the no-show decision lands (released or checked in): showing it booked in between would be a state nobody
+ * decided. Pure: the same model and time always give the same state.
  */
 export function resolveState(
   model: ResourceModel,
@@ -80,7 +83,7 @@ export function resolveState(
   const present = sensorsSay || counted || doorSays;
 
   const live = model.bookings.filter((b) => b.status !== 'cancelled' && b.status !== 'ended');
-  for (const b of live) upcoming.push(b.start, b.graceEnd, b.end);
+  for (const b of live) upcoming.push(b.start, b.end);
   const covering = live.find((b) => b.start <= now && now < b.end) ?? null;
 
   const occupancy = model.count !== null ? model.count : present ? null : 0;
@@ -89,7 +92,7 @@ export function resolveState(
   if (present) return { state: 'occupied', occupancy, bookingId, nextChangeAt };
   if (!covering) return { state: 'free', occupancy, bookingId, nextChangeAt };
   if (covering.status === 'released') return { state: 'released', occupancy, bookingId, nextChangeAt };
-  if (covering.status === 'confirmed' && now < covering.graceEnd)
+  if (covering.status === 'confirmed')
     return { state: 'awaiting_checkin', occupancy, bookingId, nextChangeAt };
   return { state: 'booked', occupancy, bookingId, nextChangeAt };
 }
@@ -108,11 +111,25 @@ export function applyCounter(
   value: number,
   ts: number,
 ): void {
+  if (ts < model.countResetAt) return;
   const current = model.count ?? 0;
   if (kind === 'count') model.count = Math.max(0, value);
   else if (kind === 'people_in') model.count = current + value;
   else model.count = Math.max(0, current - value);
   model.countTs = Math.max(model.countTs, ts);
+}
+
+/**
+ * At site close a counter-based occupancy goes back to 0: counters drift (a missed "out" leaves a phantom person),
+ * and the next day must not start from yesterday's error. Readings from before the reset that arrive late are ignored.
+ */
+export function resetCounter(model: ResourceModel, at: number): boolean {
+  if (at <= model.countResetAt) return false;
+  model.countResetAt = at;
+  if (model.count === null) return false;
+  model.count = 0;
+  model.countTs = at;
+  return true;
 }
 
 export function applyDoor(model: ResourceModel, ts: number, rules: OccupancyRules = DEFAULT_RULES): void {

@@ -37,9 +37,29 @@ export class WebhookDispatcher {
       payload,
       maxAttempts: this.maxAttempts,
     });
+    await this.enqueue(ids);
+    return ids;
+  }
+
+  /** `publish` for many events of one type and site: one statement stores all their deliveries. */
+  async publishMany<E extends WebhookEventType>(
+    siteId: string,
+    eventType: E,
+    events: { eventId: string; payload: WebhookEventMap[E] }[],
+  ): Promise<string[]> {
+    const ids = await this.repository.createDeliveriesMany({
+      siteId,
+      eventType,
+      events,
+      maxAttempts: this.maxAttempts,
+    });
+    await this.enqueue(ids);
+    return ids;
+  }
+
+  private async enqueue(ids: string[]): Promise<void> {
     const now = this.clock.now();
     // Should queueing fail here, the deliveries are stored as pending and re-queued at the next boot.
     await Promise.all(ids.map((id) => this.deliverer.enqueue(id, 1, now)));
-    return ids;
   }
 }

@@ -151,6 +151,38 @@ export class WebhooksRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * `createDeliveries` for many events of one type and site in one statement (a burst of releases): one delivery per
+   * event and subscription that wants it; only new delivery ids come back, in the order of the events.
+   */
+  async createDeliveriesMany(e: {
+    siteId: string;
+    eventType: string;
+    events: { eventId: string; payload: unknown }[];
+    maxAttempts: number;
+  }): Promise<string[]> {
+    if (e.events.length === 0) return [];
+    const { rows } = await this.db.query<{ id: string }>(
+      `INSERT INTO webhook_deliveries (id, subscription_id, site_id, event_type, event_id, payload, max_attempts,
+         next_attempt_at)
+       SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), s.id, $1, $2, ev.event_id, ev.payload::jsonb, $5, now()
+       FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS ev(event_id, payload, n)
+       JOIN webhook_subscriptions s ON s.status = 'active' AND (s.site_id IS NULL OR s.site_id = $1)
+         AND ($2 = ANY (s.events) OR '*' = ANY (s.events))
+       ORDER BY ev.n, s.id
+       ON CONFLICT (subscription_id, event_id) DO NOTHING
+       RETURNING id`,
+      [
+        e.siteId,
+        e.eventType,
+        e.events.map((x) => x.eventId),
+        e.events.map((x) => JSON.stringify(x.payload)),
+        e.maxAttempts,
+      ],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async findWork(deliveryId: string): Promise<DeliveryWork | undefined> {
     const { rows } = await this.db.query<
       DeliveryRow & { url: string; secret: string; subscription_status: SubscriptionStatus }
