@@ -118,7 +118,7 @@ describe('dynamic pricing quotes', () => {
       [11, 0.75, 2500],
     ]);
     // the clock runs on from NOW at real speed, so the quote was made a few seconds after it
-    const madeAt = new Date(res.body.expiresAt).getTime() - 10 * 60_000;
+    const madeAt = new Date(res.body.expiresAt as string).getTime() - 10 * 60_000;
     expect(madeAt).toBeGreaterThanOrEqual(NOW.getTime());
     expect(madeAt).toBeLessThan(NOW.getTime() + 60_000);
 
