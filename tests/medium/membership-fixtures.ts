@@ -44,7 +44,12 @@ export async function newSite(platform: TestPlatform): Promise<string> {
   return site;
 }
 
-export const flexPlan = { name: 'Flex desk', kind: 'flex_desk', priceMinor: 19000, includedCreditsMinor: 5000 };
+export const flexPlan = {
+  name: 'Flex desk',
+  kind: 'flex_desk',
+  priceMinor: 19000,
+  includedCreditsMinor: 5000,
+};
 
 /** A site with a flex plan and one member; answers the ids. */
 export async function memberWithPlan(platform: TestPlatform, site: string, member = 'ana') {
@@ -53,7 +58,12 @@ export async function memberWithPlan(platform: TestPlatform, site: string, membe
   const put = await api
     .put(`/v1/sites/${site}/members/${member}`)
     .set(admin)
-    .send({ name: `Member ${member}`, email: `${member}@example.test`, phone: '+34 600 000 001', address: 'Calle 1' });
+    .send({
+      name: `Member ${member}`,
+      email: `${member}@example.test`,
+      phone: '+34 600 000 001',
+      address: 'Calle 1',
+    });
   expect(put.status).toBe(201);
   return { plan: 'flex', member };
 }

@@ -42,16 +42,17 @@ describe('membership: assignments and offboarding', () => {
   const api = () => request(platform.url);
   /** The platform clock, through its public control (CLOCK_CONTROL=on). */
   async function setClock(now: Date): Promise<void> {
-    const set = await request(platform.url).put('/v1/clock').set(admin).send({ now: now.toISOString(), speed: 1 });
+    const set = await request(platform.url)
+      .put('/v1/clock')
+      .set(admin)
+      .send({ now: now.toISOString(), speed: 1 });
     expect(set.status).toBe(200);
   }
   const addCredential = (site: string, member: string, id: string) =>
-    db.query(`INSERT INTO credentials (site_id, id, member_id, kind, value) VALUES ($1, $2, $3, 'card', $4)`, [
-      site,
-      id,
-      member,
-      `uid-${site}-${id}`,
-    ]);
+    db.query(
+      `INSERT INTO credentials (site_id, id, member_id, kind, value) VALUES ($1, $2, $3, 'card', $4)`,
+      [site, id, member, `uid-${site}-${id}`],
+    );
   const credential = async (site: string, id: string) =>
     (
       await db.query<{ revoked_at: Date | null; revoke_reason: string | null }>(
@@ -74,40 +75,84 @@ describe('membership: assignments and offboarding', () => {
     await signUp(platform, site, { id: 'c1', member, plan: 'flex', start: localDay(-3) });
     await signUp(platform, site, { id: 'c2', member: 'bea', plan: 'flex', start: localDay(-3) });
 
-    const locker = await api().post(`/v1/sites/${site}/contracts/c1/assignments`).set(admin).send({ id: 'a1', resource: 'locker-1' });
+    const locker = await api()
+      .post(`/v1/sites/${site}/contracts/c1/assignments`)
+      .set(admin)
+      .send({ id: 'a1', resource: 'locker-1' });
     expect(locker.status).toBe(201);
-    expect(locker.body).toMatchObject({ id: 'a1', contract: 'c1', member, resource: 'locker-1', releasedAt: null });
-    expect((await api().post(`/v1/sites/${site}/contracts/c1/assignments`).set(admin).send({ id: 'a1', resource: 'locker-1' })).status).toBe(200);
+    expect(locker.body).toMatchObject({
+      id: 'a1',
+      contract: 'c1',
+      member,
+      resource: 'locker-1',
+      releasedAt: null,
+    });
+    expect(
+      (
+        await api()
+          .post(`/v1/sites/${site}/contracts/c1/assignments`)
+          .set(admin)
+          .send({ id: 'a1', resource: 'locker-1' })
+      ).status,
+    ).toBe(200);
 
-    const taken = await api().post(`/v1/sites/${site}/contracts/c2/assignments`).set(admin).send({ resource: 'locker-1' });
+    const taken = await api()
+      .post(`/v1/sites/${site}/contracts/c2/assignments`)
+      .set(admin)
+      .send({ resource: 'locker-1' });
     expect(taken.status).toBe(409);
     expect(taken.body.message).toBe('resource locker-1 is held by contract c1 (assignment a1)');
-    const room = await api().post(`/v1/sites/${site}/contracts/c2/assignments`).set(admin).send({ resource: 'room-1' });
+    const room = await api()
+      .post(`/v1/sites/${site}/contracts/c2/assignments`)
+      .set(admin)
+      .send({ resource: 'room-1' });
     expect(room.status).toBe(400);
     expect(room.body.errors[0].path).toBe('resource');
-    const desk = await api().post(`/v1/sites/${site}/contracts/c2/assignments`).set(admin).send({ resource: 'desk-1' });
+    const desk = await api()
+      .post(`/v1/sites/${site}/contracts/c2/assignments`)
+      .set(admin)
+      .send({ resource: 'desk-1' });
     expect(desk.status).toBe(400);
     expect(desk.body.errors[0].message).toContain('fixed_desk');
-    const both = await api().post(`/v1/sites/${site}/contracts/c2/assignments`).set(admin).send({ resource: 'locker-2', item: 'key 7' });
+    const both = await api()
+      .post(`/v1/sites/${site}/contracts/c2/assignments`)
+      .set(admin)
+      .send({ resource: 'locker-2', item: 'key 7' });
     expect(both.status).toBe(400);
 
     // Handed back, the locker is free for the next holder.
     const back = await api().delete(`/v1/sites/${site}/contracts/c1/assignments/a1`).set(admin);
     expect(back.status).toBe(200);
     expect(back.body.releasedAt).not.toBeNull();
-    expect((await api().post(`/v1/sites/${site}/contracts/c2/assignments`).set(admin).send({ resource: 'locker-1' })).status).toBe(201);
+    expect(
+      (
+        await api()
+          .post(`/v1/sites/${site}/contracts/c2/assignments`)
+          .set(admin)
+          .send({ resource: 'locker-1' })
+      ).status,
+    ).toBe(201);
   });
 
   it('on a plan change, what is held moves along within a kind and is released at the change across kinds', async () => {
     const site = await newSite(platform);
     const { member } = await memberWithPlan(platform, site);
-    await api().put(`/v1/sites/${site}/plans/flex-plus`).set(admin).send({ name: 'Flex plus', kind: 'flex_desk', priceMinor: 24000 });
-    await api().put(`/v1/sites/${site}/plans/virtual`).set(admin).send({ name: 'Virtual office', kind: 'virtual_office', priceMinor: 5000 });
+    await api()
+      .put(`/v1/sites/${site}/plans/flex-plus`)
+      .set(admin)
+      .send({ name: 'Flex plus', kind: 'flex_desk', priceMinor: 24000 });
+    await api()
+      .put(`/v1/sites/${site}/plans/virtual`)
+      .set(admin)
+      .send({ name: 'Virtual office', kind: 'virtual_office', priceMinor: 5000 });
     await signUp(platform, site, { id: 'c1', member, plan: 'flex', start: localDay(-20) });
     await api().post(`/v1/sites/${site}/contracts/c1/assignments`).set(admin).send({ resource: 'locker-1' });
     await api().post(`/v1/sites/${site}/contracts/c1/assignments`).set(admin).send({ item: 'key 12' });
 
-    const same = await api().post(`/v1/sites/${site}/contracts/c1/change-plan`).set(admin).send({ plan: 'flex-plus', on: localDay(3), id: 'c2' });
+    const same = await api()
+      .post(`/v1/sites/${site}/contracts/c1/change-plan`)
+      .set(admin)
+      .send({ plan: 'flex-plus', on: localDay(3), id: 'c2' });
     expect(same.status).toBe(200);
     const changeAt = startOfLocalDate(localDay(3), ZONE).toISOString();
     expect((await assignments(site, 'c1')).map((a) => a.releasedAt)).toEqual([changeAt, changeAt]);
@@ -119,7 +164,10 @@ describe('membership: assignments and offboarding', () => {
       ]),
     );
 
-    const across = await api().post(`/v1/sites/${site}/contracts/c2/change-plan`).set(admin).send({ plan: 'virtual', on: localDay(10), id: 'c3' });
+    const across = await api()
+      .post(`/v1/sites/${site}/contracts/c2/change-plan`)
+      .set(admin)
+      .send({ plan: 'virtual', on: localDay(10), id: 'c3' });
     expect(across.status).toBe(200);
     const releasedAt = startOfLocalDate(localDay(10), ZONE).toISOString();
     expect((await assignments(site, 'c2')).map((a) => a.releasedAt)).toEqual([releasedAt, releasedAt]);
@@ -130,8 +178,14 @@ describe('membership: assignments and offboarding', () => {
     const site = await newSite(platform);
     const { member } = await memberWithPlan(platform, site);
     await signUp(platform, site, { id: 'c1', member, plan: 'flex', start: localDay(-30) });
-    await api().post(`/v1/sites/${site}/contracts/c1/assignments`).set(admin).send({ id: 'a1', resource: 'parking-1' });
-    await api().post(`/v1/sites/${site}/contracts/c1/assignments`).set(admin).send({ id: 'a2', item: 'key 3' });
+    await api()
+      .post(`/v1/sites/${site}/contracts/c1/assignments`)
+      .set(admin)
+      .send({ id: 'a1', resource: 'parking-1' });
+    await api()
+      .post(`/v1/sites/${site}/contracts/c1/assignments`)
+      .set(admin)
+      .send({ id: 'a2', item: 'key 3' });
     await addCredential(site, member, 'card-1');
     await addCredential(site, member, 'phone-1');
     offboarded.length = 0;
@@ -171,7 +225,10 @@ describe('membership: assignments and offboarding', () => {
     const end = localDay(2);
     await signUp(platform, site, { id: 'c1', member, plan: 'flex', start: localDay(-10), end });
     await signUp(platform, site, { id: 'c2', member: 'stays', plan: 'flex', start: localDay(-10) });
-    await api().post(`/v1/sites/${site}/contracts/c1/assignments`).set(admin).send({ id: 'a1', resource: 'locker-2' });
+    await api()
+      .post(`/v1/sites/${site}/contracts/c1/assignments`)
+      .set(admin)
+      .send({ id: 'a1', resource: 'locker-2' });
     await addCredential(site, member, 'card-1');
     await addCredential(site, 'stays', 'card-2');
     offboarded.length = 0;
@@ -185,9 +242,14 @@ describe('membership: assignments and offboarding', () => {
 
     try {
       await setClock(new Date(Date.now() + 3 * DAY_MS));
-      await queue.schedule(membershipDailyJob, { slot: 'later' }, { jobId: `membership-daily-test-${site}-1` });
+      await queue.schedule(
+        membershipDailyJob,
+        { slot: 'later' },
+        { jobId: `membership-daily-test-${site}-1` },
+      );
       const member1 = await eventually(
-        async () => (await api().get(`/v1/sites/${site}/members/${member}`).set(admin)).body,
+        async () =>
+          (await api().get(`/v1/sites/${site}/members/${member}`).set(admin)).body as { status: string },
         (m) => m.status === 'offboarded',
       );
       expect(member1.status).toBe('offboarded');
@@ -204,6 +266,8 @@ describe('membership: assignments and offboarding', () => {
     expect((await credential(site, 'card-2')).revoked_at).toBeNull();
     expect((await api().get(`/v1/sites/${site}/members/stays`).set(admin)).body.status).toBe('active');
     expect(offboarded.filter((e) => e.siteId === site).map((e) => e.memberId)).toEqual([member]);
-    expect(changed.filter((e) => e.contract.siteId === site).map((e) => [e.contract.id, e.change])).toEqual([['c1', 'ended']]);
+    expect(changed.filter((e) => e.contract.siteId === site).map((e) => [e.contract.id, e.change])).toEqual([
+      ['c1', 'ended'],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import request from 'supertest';
 import { ApiKeysService } from '@cw/auth';
 import { EmbeddedDatabase } from '@cw/database';
@@ -38,7 +39,9 @@ describe('membership: directory, plans and contracts', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: 'ana', company: 'acme', team: 'Design', status: 'active' });
     expect((await api().put(`/v1/sites/${site}/members/ana`).set(admin).send(ana)).status).toBe(200);
-    expect((await api().put(`/v1/sites/${site}/members/loner`).set(admin).send({ name: 'Loner' })).status).toBe(201);
+    expect(
+      (await api().put(`/v1/sites/${site}/members/loner`).set(admin).send({ name: 'Loner' })).status,
+    ).toBe(201);
 
     const notInCompany = await api()
       .put(`/v1/sites/${site}/companies/acme`)
@@ -58,19 +61,28 @@ describe('membership: directory, plans and contracts', () => {
     const detail = await api().get(`/v1/sites/${site}/companies/acme`).set(admin);
     expect(detail.body).toMatchObject({ id: 'acme', members: ['ana'], teams: ['Design'] });
     const members = await api().get(`/v1/sites/${site}/members?company=acme`).set(admin);
-    expect(members.body.map((m: { id: string }) => m.id)).toEqual(['ana']);
+    expect((members.body as { id: string }[]).map((m) => m.id)).toEqual(['ana']);
 
-    const unknownCompany = await api().put(`/v1/sites/${site}/members/bob`).set(admin).send({ name: 'Bob', company: 'nope' });
+    const unknownCompany = await api()
+      .put(`/v1/sites/${site}/members/bob`)
+      .set(admin)
+      .send({ name: 'Bob', company: 'nope' });
     expect(unknownCompany.status).toBe(400);
     expect(paths(unknownCompany.body)).toEqual(['company']);
-    const sameEmail = await api().put(`/v1/sites/${site}/members/bob`).set(admin).send({ name: 'Bob', email: 'ANA@acme.test' });
+    const sameEmail = await api()
+      .put(`/v1/sites/${site}/members/bob`)
+      .set(admin)
+      .send({ name: 'Bob', email: 'ANA@acme.test' });
     expect(sameEmail.status).toBe(409);
     expect(await count('SELECT count(*) AS n FROM members WHERE site_id = $1', [site])).toBe(2);
   });
 
   it('plans: a negative price is a 400 naming the field, pass fields follow the kind', async () => {
     const site = await newSite(platform);
-    const negative = await api().put(`/v1/sites/${site}/plans/cheap`).set(admin).send({ ...flexPlan, priceMinor: -1 });
+    const negative = await api()
+      .put(`/v1/sites/${site}/plans/cheap`)
+      .set(admin)
+      .send({ ...flexPlan, priceMinor: -1 });
     expect(negative.status).toBe(400);
     expect(negative.body.errors).toEqual([{ path: 'priceMinor', message: 'must not be negative' }]);
 
@@ -92,14 +104,21 @@ describe('membership: directory, plans and contracts', () => {
         await api()
           .put(`/v1/sites/${site}/plans/flex`)
           .set(admin)
-          .send({ ...flexPlan, bookableKinds: ['meeting_room'], accessHours: [{ day: 'mon', open: '08:00', close: '20:00' }] })
+          .send({
+            ...flexPlan,
+            bookableKinds: ['meeting_room'],
+            accessHours: [{ day: 'mon', open: '08:00', close: '20:00' }],
+          })
       ).status,
     ).toBe(201);
-    const again = await api().put(`/v1/sites/${site}/plans/flex`).set(admin).send({ ...flexPlan, priceMinor: 21000 });
+    const again = await api()
+      .put(`/v1/sites/${site}/plans/flex`)
+      .set(admin)
+      .send({ ...flexPlan, priceMinor: 21000 });
     expect(again.status).toBe(200);
     expect(again.body.priceMinor).toBe(21000);
     const list = await api().get(`/v1/sites/${site}/plans`).set(admin);
-    expect(list.body.map((p: { id: string }) => p.id)).toEqual(['day', 'flex']);
+    expect((list.body as { id: string }[]).map((p) => p.id)).toEqual(['day', 'flex']);
     expect(await count('SELECT count(*) AS n FROM plans WHERE site_id = $1', [site])).toBe(2);
   });
 
@@ -124,7 +143,10 @@ describe('membership: directory, plans and contracts', () => {
     expect(signed.body.currentTerm.start <= localDay()).toBe(true);
     expect((await signUp(platform, site, { id: 'c1', member, plan: 'flex', start })).status).toBe(200);
 
-    await api().put(`/v1/sites/${site}/plans/flex`).set(admin).send({ ...flexPlan, priceMinor: 25000 });
+    await api()
+      .put(`/v1/sites/${site}/plans/flex`)
+      .set(admin)
+      .send({ ...flexPlan, priceMinor: 25000 });
     expect((await api().get(`/v1/sites/${site}/contracts/c1`).set(admin)).body.priceMinor).toBe(19000);
 
     const unknown = await signUp(platform, site, { member, plan: 'gold', start: localDay(400) });
@@ -136,7 +158,10 @@ describe('membership: directory, plans and contracts', () => {
       .send({ name: 'Day pass', kind: 'day_pass', priceMinor: 2500, passDays: 1, passValidDays: 30 });
     const pass = await signUp(platform, site, { member, plan: 'day', start: localDay(400) });
     expect(pass.status).toBe(400);
-    expect(pass.body.errors[0]).toEqual({ path: 'plan', message: 'a day_pass is sold as a pass, not signed as a contract' });
+    expect(pass.body.errors[0]).toEqual({
+      path: 'plan',
+      message: 'a day_pass is sold as a pass, not signed as a contract',
+    });
     const nobody = await signUp(platform, site, { member: 'ghost', plan: 'flex', start: localDay(400) });
     expect(nobody.status).toBe(400);
     expect(paths(nobody.body)).toEqual(['member']);
@@ -146,7 +171,17 @@ describe('membership: directory, plans and contracts', () => {
   it('an overlapping contract is refused with 409 naming the one in the way, and nothing is written', async () => {
     const site = await newSite(platform);
     const { member } = await memberWithPlan(platform, site);
-    expect((await signUp(platform, site, { id: 'c1', member, plan: 'flex', start: localDay(-5), end: localDay(60) })).status).toBe(201);
+    expect(
+      (
+        await signUp(platform, site, {
+          id: 'c1',
+          member,
+          plan: 'flex',
+          start: localDay(-5),
+          end: localDay(60),
+        })
+      ).status,
+    ).toBe(201);
     const audit = await count('SELECT count(*) AS n FROM audit_log WHERE site_id = $1', [site]);
 
     const overlap = await signUp(platform, site, { id: 'c2', member, plan: 'flex', start: localDay(30) });
@@ -158,49 +193,96 @@ describe('membership: directory, plans and contracts', () => {
     expect(await count('SELECT count(*) AS n FROM audit_log WHERE site_id = $1', [site])).toBe(audit);
 
     // Back to back is no overlap: the end is exclusive.
-    expect((await signUp(platform, site, { id: 'c2', member, plan: 'flex', start: localDay(60) })).status).toBe(201);
+    expect(
+      (await signUp(platform, site, { id: 'c2', member, plan: 'flex', start: localDay(60) })).status,
+    ).toBe(201);
   });
 
   it('plan change ends one contract and starts the next on the same day: no gap, no overlap, one transaction', async () => {
     const site = await newSite(platform);
     const { member } = await memberWithPlan(platform, site);
-    await api().put(`/v1/sites/${site}/plans/fixed`).set(admin).send({ name: 'Fixed desk', kind: 'fixed_desk', priceMinor: 29000 });
-    expect((await signUp(platform, site, { id: 'c1', member, plan: 'flex', start: localDay(-40) })).status).toBe(201);
+    await api()
+      .put(`/v1/sites/${site}/plans/fixed`)
+      .set(admin)
+      .send({ name: 'Fixed desk', kind: 'fixed_desk', priceMinor: 29000 });
+    expect(
+      (await signUp(platform, site, { id: 'c1', member, plan: 'flex', start: localDay(-40) })).status,
+    ).toBe(201);
     const on = localDay(5);
 
     // A failing second half (the new id is taken) leaves the first contract untouched.
     await api().put(`/v1/sites/${site}/members/other`).set(admin).send({ name: 'Other' });
     await signUp(platform, site, { id: 'taken', member: 'other', plan: 'flex', start: localDay(-1) });
-    const failed = await api().post(`/v1/sites/${site}/contracts/c1/change-plan`).set(admin).send({ plan: 'fixed', on, id: 'taken' });
+    const failed = await api()
+      .post(`/v1/sites/${site}/contracts/c1/change-plan`)
+      .set(admin)
+      .send({ plan: 'fixed', on, id: 'taken' });
     expect(failed.status).toBe(409);
     const untouched = await api().get(`/v1/sites/${site}/contracts/c1`).set(admin);
     expect(untouched.body).toMatchObject({ end: null, endReason: null, replacedBy: null });
 
-    const changed = await api().post(`/v1/sites/${site}/contracts/c1/change-plan`).set(admin).send({ plan: 'fixed', on, id: 'c2' });
+    const changed = await api()
+      .post(`/v1/sites/${site}/contracts/c1/change-plan`)
+      .set(admin)
+      .send({ plan: 'fixed', on, id: 'c2' });
     expect(changed.status).toBe(200);
-    expect(changed.body.ended).toMatchObject({ id: 'c1', end: on, endReason: 'plan_change', replacedBy: 'c2', status: 'active' });
-    expect(changed.body.next).toMatchObject({ id: 'c2', plan: 'fixed', start: on, end: null, priceMinor: 29000, phase: 'upcoming' });
+    expect(changed.body.ended).toMatchObject({
+      id: 'c1',
+      end: on,
+      endReason: 'plan_change',
+      replacedBy: 'c2',
+      status: 'active',
+    });
+    expect(changed.body.next).toMatchObject({
+      id: 'c2',
+      plan: 'fixed',
+      start: on,
+      end: null,
+      priceMinor: 29000,
+      phase: 'upcoming',
+    });
 
     const chain = await api().get(`/v1/sites/${site}/members/${member}/contracts`).set(admin);
-    expect(chain.body.map((c: { id: string; start: string; end: string | null }) => [c.id, c.start, c.end])).toEqual([
+    expect(
+      (chain.body as { id: string; start: string; end: string | null }[]).map((c) => [c.id, c.start, c.end]),
+    ).toEqual([
       ['c1', localDay(-40), on],
       ['c2', on, null],
     ]);
-    const before = await api().post(`/v1/sites/${site}/contracts/c2/change-plan`).set(admin).send({ plan: 'flex', on });
+    const before = await api()
+      .post(`/v1/sites/${site}/contracts/c2/change-plan`)
+      .set(admin)
+      .send({ plan: 'flex', on });
     expect(before.status).toBe(400);
     expect(paths(before.body)).toEqual(['on']);
-    const again = await api().post(`/v1/sites/${site}/contracts/c1/change-plan`).set(admin).send({ plan: 'flex', on: localDay(2) });
+    const again = await api()
+      .post(`/v1/sites/${site}/contracts/c1/change-plan`)
+      .set(admin)
+      .send({ plan: 'flex', on: localDay(2) });
     expect(again.status).toBe(409);
-    expect(await count(`SELECT count(*) AS n FROM audit_log WHERE site_id = $1 AND action = 'contract.plan_changed'`, [site])).toBe(1);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM audit_log WHERE site_id = $1 AND action = 'contract.plan_changed'`,
+        [site],
+      ),
+    ).toBe(1);
   });
 
   it('cancellation follows the notice; a contract that has not begun is cancelled outright; fixed terms renew', async () => {
     const site = await newSite(platform);
     const { member } = await memberWithPlan(platform, site);
     await signUp(platform, site, { id: 'c1', member, plan: 'flex', start: localDay(-100), noticeDays: 30 });
-    const cancelled = await api().post(`/v1/sites/${site}/contracts/c1/cancel`).set(admin).send({ on: localDay(3) });
+    const cancelled = await api()
+      .post(`/v1/sites/${site}/contracts/c1/cancel`)
+      .set(admin)
+      .send({ on: localDay(3) });
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ end: localDay(30), endReason: 'cancelled', status: 'active', phase: 'running' });
+    expect(cancelled.body).toMatchObject({
+      end: localDay(30),
+      endReason: 'cancelled',
+      status: 'active',
+      phase: 'running',
+    });
     expect(cancelled.body.noticeGivenAt).not.toBeNull();
 
     await api().put(`/v1/sites/${site}/members/bea`).set(admin).send({ name: 'Bea' });
@@ -208,22 +290,47 @@ describe('membership: directory, plans and contracts', () => {
     const voided = await api().post(`/v1/sites/${site}/contracts/c2/cancel`).set(admin).send({});
     expect(voided.body).toMatchObject({ status: 'cancelled', endReason: 'cancelled', phase: 'cancelled' });
     // A voided contract holds no time: the member may sign for the same days again.
-    expect((await signUp(platform, site, { id: 'c3', member: 'bea', plan: 'flex', start: localDay(10), end: localDay(40) })).status).toBe(201);
+    expect(
+      (
+        await signUp(platform, site, {
+          id: 'c3',
+          member: 'bea',
+          plan: 'flex',
+          start: localDay(10),
+          end: localDay(40),
+        })
+      ).status,
+    ).toBe(201);
 
-    const renewed = await api().post(`/v1/sites/${site}/contracts/c3/renew`).set(admin).send({ until: localDay(100) });
+    const renewed = await api()
+      .post(`/v1/sites/${site}/contracts/c3/renew`)
+      .set(admin)
+      .send({ until: localDay(100) });
     expect(renewed.status).toBe(200);
     expect(renewed.body.end).toBe(localDay(100));
-    const backwards = await api().post(`/v1/sites/${site}/contracts/c3/renew`).set(admin).send({ until: localDay(50) });
+    const backwards = await api()
+      .post(`/v1/sites/${site}/contracts/c3/renew`)
+      .set(admin)
+      .send({ until: localDay(50) });
     expect(backwards.status).toBe(400);
     expect(paths(backwards.body)).toEqual(['until']);
-    const openEnded = await api().post(`/v1/sites/${site}/contracts/c1/renew`).set(admin).send({ until: localDay(300) });
+    const openEnded = await api()
+      .post(`/v1/sites/${site}/contracts/c1/renew`)
+      .set(admin)
+      .send({ until: localDay(300) });
     expect(openEnded.status).toBe(409);
   });
 
   it('a contract signed wholly in the past is over at once, and its member offboarded', async () => {
     const site = await newSite(platform);
     const { member } = await memberWithPlan(platform, site);
-    const past = await signUp(platform, site, { id: 'old', member, plan: 'flex', start: localDay(-90), end: localDay(-30) });
+    const past = await signUp(platform, site, {
+      id: 'old',
+      member,
+      plan: 'flex',
+      start: localDay(-90),
+      end: localDay(-30),
+    });
     expect(past.status).toBe(201);
     expect(past.body).toMatchObject({ status: 'ended', endReason: 'expired', phase: 'ended' });
     const read = await api().get(`/v1/sites/${site}/members/${member}`).set(admin);
@@ -242,7 +349,9 @@ describe('membership: directory, plans and contracts', () => {
     await api().put(`/v1/sites/${site}/members/other`).set(admin).send({ name: 'Other' });
     await signUp(platform, site, { id: 'mine', member, plan: 'flex', start: localDay() });
     await signUp(platform, site, { id: 'theirs', member: 'other', plan: 'flex', start: localDay() });
-    const { token } = await platform.app.get(ApiKeysService).create({ name: 'ana app', role: 'member', siteId: site, memberId: member });
+    const { token } = await platform.app
+      .get(ApiKeysService)
+      .create({ name: 'ana app', role: 'member', siteId: site, memberId: member });
     const as = bearer(token);
 
     expect((await api().get(`/v1/sites/${site}/members/${member}`).set(as)).body.id).toBe(member);
@@ -256,5 +365,30 @@ describe('membership: directory, plans and contracts', () => {
     expect((await api().get(`/v1/sites/${site}/members`).set(as)).status).toBe(403);
     expect((await api().post(`/v1/sites/${site}/contracts/mine/cancel`).set(as).send({})).status).toBe(403);
     expect((await api().get('/v1/me').set(admin)).status).toBe(403);
+  });
+
+  it('OpenAPI describes the membership routes', () => {
+    const doc = SwaggerModule.createDocument(platform.app, new DocumentBuilder().addBearerAuth().build());
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/sites/{site}/companies/{id}',
+        '/v1/sites/{site}/members/{id}',
+        '/v1/me',
+        '/v1/sites/{site}/plans/{id}',
+        '/v1/sites/{site}/contracts',
+        '/v1/sites/{site}/contracts/{id}/change-plan',
+        '/v1/sites/{site}/contracts/{id}/cancel',
+        '/v1/sites/{site}/contracts/{id}/renew',
+        '/v1/sites/{site}/contracts/{id}/assignments',
+        '/v1/sites/{site}/contracts/{id}/assignments/{assignment}',
+        '/v1/sites/{site}/members/{id}/offboard',
+        '/v1/sites/{site}/members/{id}/export',
+        '/v1/sites/{site}/members/{id}/erase',
+      ]),
+    );
+    const put = doc.paths['/v1/sites/{site}/plans/{id}'].put!;
+    expect(put.tags).toEqual(['membership']);
+    expect(put.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['200', '201', '400']));
   });
 });

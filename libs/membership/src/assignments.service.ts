@@ -60,7 +60,8 @@ export class AssignmentsService {
             existing.contractId === contractId &&
             existing.resourceId === (body.resource ?? null) &&
             existing.item === (body.item ?? null);
-          if (!same) throw new DomainError(ErrorCode.Conflict, `assignment ${id} already exists with other details`);
+          if (!same)
+            throw new DomainError(ErrorCode.Conflict, `assignment ${id} already exists with other details`);
           return { assignment: existing, created: false };
         }
         await this.audit.record(
@@ -94,7 +95,12 @@ export class AssignmentsService {
   }
 
   /** Handing an item back: released now; releasing a released one changes nothing. */
-  async release(siteId: string, contractId: string, assignmentId: string, actor: string): Promise<Assignment> {
+  async release(
+    siteId: string,
+    contractId: string,
+    assignmentId: string,
+    actor: string,
+  ): Promise<Assignment> {
     const day = await this.calendar.day(siteId);
     const existing = await this.repo.findAssignment(siteId, assignmentId);
     if (!existing || existing.contractId !== contractId)
@@ -131,13 +137,19 @@ export class AssignmentsService {
       ]);
     if (!ASSIGNABLE.includes(kind))
       throw invalid('the resource cannot be assigned', [
-        { path: 'resource', message: `a ${kind} is booked, not assigned (assignable: ${ASSIGNABLE.join(', ')})` },
+        {
+          path: 'resource',
+          message: `a ${kind} is booked, not assigned (assignable: ${ASSIGNABLE.join(', ')})`,
+        },
       ]);
     if (kind === 'desk') {
       const plan = (await this.plans.find(contract.siteId, contract.planId))!;
       if (!DESK_PLANS.includes(plan.kind))
         throw invalid('the resource cannot be assigned', [
-          { path: 'resource', message: `a desk of one's own needs a ${DESK_PLANS.join(' or ')} plan, not ${plan.kind}` },
+          {
+            path: 'resource',
+            message: `a desk of one's own needs a ${DESK_PLANS.join(' or ')} plan, not ${plan.kind}`,
+          },
         ]);
     }
   }

@@ -19,7 +19,14 @@ export class AuditRepository {
   async record(q: Queryable, entry: AuditEntry, at: Date): Promise<void> {
     await q.query(
       'INSERT INTO audit_log (site_id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb)',
-      [entry.siteId, at.toISOString(), entry.actor, entry.action, entry.subject, JSON.stringify(entry.detail ?? {})],
+      [
+        entry.siteId,
+        at.toISOString(),
+        entry.actor,
+        entry.action,
+        entry.subject,
+        JSON.stringify(entry.detail ?? {}),
+      ],
     );
   }
 

@@ -22,7 +22,10 @@ export class CompaniesController {
 
   @Get()
   @ApiOperation({ summary: "The site's companies" })
-  async list(@Param('site', SITE) site: string, @CurrentPrincipal() caller: Principal): Promise<CompanyView[]> {
+  async list(
+    @Param('site', SITE) site: string,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<CompanyView[]> {
     assertSiteAccess(caller, site);
     return (await this.directory.listCompanies(site)).map(toCompanyView);
   }
@@ -42,12 +45,18 @@ export class CompaniesController {
   @Put(':id')
   @ApiOperation({
     summary: 'Create or replace a company (idempotent)',
-    description: 'The billing contact must be a member of the company: create the company, then its members, then set it.',
+    description:
+      'The billing contact must be a member of the company: create the company, then its members, then set it.',
   })
   @ApiBody({
     schema: {
       type: 'object',
-      example: { name: 'Acme SL', billingEmail: 'finance@acme.example', taxId: 'B12345678', address: 'Gran Via 1, Madrid' },
+      example: {
+        name: 'Acme SL',
+        billingEmail: 'finance@acme.example',
+        taxId: 'B12345678',
+        address: 'Gran Via 1, Madrid',
+      },
     },
   })
   @ApiResponse({ status: 201, description: 'created' })

@@ -35,8 +35,14 @@ describe('cancellation notice', () => {
   });
 
   it('takes the later of the requested date and the notice end', () => {
-    expect(planCancellation(contract(), '2026-03-10', '2026-03-20')).toEqual({ kind: 'end', end: '2026-04-09' });
-    expect(planCancellation(contract(), '2026-03-10', '2026-06-30')).toEqual({ kind: 'end', end: '2026-06-30' });
+    expect(planCancellation(contract(), '2026-03-10', '2026-03-20')).toEqual({
+      kind: 'end',
+      end: '2026-04-09',
+    });
+    expect(planCancellation(contract(), '2026-03-10', '2026-06-30')).toEqual({
+      kind: 'end',
+      end: '2026-06-30',
+    });
     expect(planCancellation(contract({ noticeDays: 0 }), '2026-03-10', '2026-02-01')).toEqual({
       kind: 'end',
       end: '2026-03-10',
@@ -51,16 +57,19 @@ describe('cancellation notice', () => {
   });
 
   it('voids a contract that has not begun, or would end before it begins', () => {
-    expect(planCancellation(contract({ start: '2026-04-01' }), '2026-03-10')).toEqual({ kind: 'cancel_outright' });
+    expect(planCancellation(contract({ start: '2026-04-01' }), '2026-03-10')).toEqual({
+      kind: 'cancel_outright',
+    });
     expect(planCancellation(contract({ start: '2026-03-10', noticeDays: 0 }), '2026-03-10')).toEqual({
       kind: 'cancel_outright',
     });
   });
 
   it('refuses to cancel a replaced or ended contract', () => {
-    expect(errorOf(() => checkCancellable(contract({ endReason: 'plan_change', end: '2026-05-01' }), '2026-03-01')).code).toBe(
-      ErrorCode.Conflict,
-    );
+    expect(
+      errorOf(() => checkCancellable(contract({ endReason: 'plan_change', end: '2026-05-01' }), '2026-03-01'))
+        .code,
+    ).toBe(ErrorCode.Conflict);
     expect(errorOf(() => checkCancellable(contract({ end: '2026-03-01' }), '2026-03-01')).message).toBe(
       'contract c1 ended on 2026-03-01',
     );
@@ -72,9 +81,9 @@ describe('plan change', () => {
   it('needs a date strictly inside the running contract', () => {
     expect(() => checkPlanChange(contract({ end: '2026-06-01' }), '2026-03-01', '2026-02-15')).not.toThrow();
     expect(errorOf(() => checkPlanChange(contract(), '2026-01-01', '2025-12-01')).errors[0].path).toBe('on');
-    expect(errorOf(() => checkPlanChange(contract({ end: '2026-06-01' }), '2026-06-01', '2026-02-01')).errors).toEqual([
-      { path: 'on', message: "must be before the contract's end 2026-06-01" },
-    ]);
+    expect(
+      errorOf(() => checkPlanChange(contract({ end: '2026-06-01' }), '2026-06-01', '2026-02-01')).errors,
+    ).toEqual([{ path: 'on', message: "must be before the contract's end 2026-06-01" }]);
   });
 
   it('is refused under notice', () => {
@@ -95,13 +104,15 @@ describe('renewal', () => {
   });
 
   it('renews a lapsed contract but not a cancelled, replaced or open-ended one', () => {
-    expect(() => checkRenewal(contract({ end: '2026-02-01', status: 'ended', endReason: 'expired' }), '2026-05-01')).not.toThrow();
-    expect(errorOf(() => checkRenewal(contract({ end: '2026-06-30', endReason: 'cancelled' }), '2026-12-31')).code).toBe(
-      ErrorCode.Conflict,
-    );
-    expect(errorOf(() => checkRenewal(contract({ status: 'cancelled', end: '2026-02-01' }), '2026-12-31')).code).toBe(
-      ErrorCode.Conflict,
-    );
+    expect(() =>
+      checkRenewal(contract({ end: '2026-02-01', status: 'ended', endReason: 'expired' }), '2026-05-01'),
+    ).not.toThrow();
+    expect(
+      errorOf(() => checkRenewal(contract({ end: '2026-06-30', endReason: 'cancelled' }), '2026-12-31')).code,
+    ).toBe(ErrorCode.Conflict);
+    expect(
+      errorOf(() => checkRenewal(contract({ status: 'cancelled', end: '2026-02-01' }), '2026-12-31')).code,
+    ).toBe(ErrorCode.Conflict);
     expect(errorOf(() => checkRenewal(contract(), '2026-12-31')).message).toContain('open-ended');
   });
 

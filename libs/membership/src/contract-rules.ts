@@ -6,8 +6,7 @@ type Dates = Pick<Contract, 'id' | 'start' | 'end' | 'noticeDays' | 'status' | '
 
 export type CancellationOutcome =
   /** Not begun (or would end before it begins): void, as if never signed. */
-  | { kind: 'cancel_outright' }
-  | { kind: 'end'; end: LocalDate };
+  { kind: 'cancel_outright' } | { kind: 'end'; end: LocalDate };
 
 /** A contract has ended once its exclusive end date is today or earlier. */
 export const hasEnded = (c: Pick<Contract, 'end'>, today: LocalDate) => c.end !== null && c.end <= today;
@@ -42,7 +41,11 @@ export function closedReason(contract: Dates, today: LocalDate): string | undefi
 }
 
 export function checkCancellable(contract: Dates, today: LocalDate): void {
-  if (contract.endReason === 'plan_change' || contract.endReason === 'offboarded' || hasEnded(contract, today))
+  if (
+    contract.endReason === 'plan_change' ||
+    contract.endReason === 'offboarded' ||
+    hasEnded(contract, today)
+  )
     throw new DomainError(ErrorCode.Conflict, closedReason(contract, today)!);
 }
 

@@ -40,10 +40,12 @@ export class ContractsController {
   @ApiOperation({
     summary: 'Sign a member up to a plan',
     description:
-      'The price is the plan\'s at signing. Dates are local dates of the site; `end` is exclusive, absent for an ' +
+      "The price is the plan's at signing. Dates are local dates of the site; `end` is exclusive, absent for an " +
       'open-ended contract renewing monthly. A member holds one contract at a time: an overlap answers 409.',
   })
-  @ApiBody({ schema: { type: 'object', example: { member: 'ana', plan: 'flex', start: '2026-04-01', noticeDays: 30 } } })
+  @ApiBody({
+    schema: { type: 'object', example: { member: 'ana', plan: 'flex', start: '2026-04-01', noticeDays: 30 } },
+  })
   @ApiResponse({ status: 201, description: 'signed' })
   @ApiResponse({ status: 200, description: 'the same contract id and details again: nothing new' })
   @ApiResponse({ status: 400, description: 'invalid body, unknown member, plan or company (errors[].path)' })
@@ -128,7 +130,9 @@ export class ContractsController {
 
   @Post(':id/renew')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Renew a fixed-term contract until a later date (open-ended ones renew by themselves)' })
+  @ApiOperation({
+    summary: 'Renew a fixed-term contract until a later date (open-ended ones renew by themselves)',
+  })
   async renew(
     @Param('site', SITE) site: string,
     @Param('id', ID) id: string,

@@ -154,7 +154,12 @@ export class ContractsRepository {
   }
 
   /** The member's contracts that have not ended by `today` (running or upcoming), locked. */
-  async lockOpenForMember(q: Queryable, siteId: string, memberId: string, today: LocalDate): Promise<Contract[]> {
+  async lockOpenForMember(
+    q: Queryable,
+    siteId: string,
+    memberId: string,
+    today: LocalDate,
+  ): Promise<Contract[]> {
     const { rows } = await q.query<ContractRow>(
       `SELECT ${CONTRACT_COLUMNS} FROM contracts
        WHERE site_id = $1 AND member_id = $2 AND status <> 'cancelled' AND (end_date IS NULL OR end_date > $3::date)
@@ -168,7 +173,12 @@ export class ContractsRepository {
    * Active members whose last contract has ended by `today`: they held at least one contract that ran, and none runs
    * or is still to come. A member whose only contract was voided before it began never boarded, so is left alone.
    */
-  async membersDueForOffboarding(q: Queryable, siteId: string, today: LocalDate, memberId?: string): Promise<string[]> {
+  async membersDueForOffboarding(
+    q: Queryable,
+    siteId: string,
+    today: LocalDate,
+    memberId?: string,
+  ): Promise<string[]> {
     const { rows } = await q.query<{ id: string }>(
       `SELECT m.id FROM members m
        WHERE m.site_id = $1 AND m.status = 'active' AND ($3::text IS NULL OR m.id = $3)
@@ -235,7 +245,13 @@ export class ContractsRepository {
        WHERE site_id = $1 AND ($2::text IS NULL OR contract_id = $2) AND ($3::text IS NULL OR member_id = $3)
          AND ($4::text IS NULL OR id = $4) AND (released_at IS NULL OR released_at > $5::timestamptz)
        RETURNING ${ASSIGNMENT_COLUMNS}`,
-      [siteId, scope.contractId ?? null, scope.memberId ?? null, scope.assignmentId ?? null, at.toISOString()],
+      [
+        siteId,
+        scope.contractId ?? null,
+        scope.memberId ?? null,
+        scope.assignmentId ?? null,
+        at.toISOString(),
+      ],
     );
     return rows.map(toAssignment);
   }

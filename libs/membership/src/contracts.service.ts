@@ -34,14 +34,19 @@ export class ContractsService {
     private readonly events: MembershipEvents,
   ) {}
 
-  async signUp(siteId: string, body: SignUpBody, actor: string): Promise<{ contract: Contract; created: boolean }> {
+  async signUp(
+    siteId: string,
+    body: SignUpBody,
+    actor: string,
+  ): Promise<{ contract: Contract; created: boolean }> {
     const day = await this.calendar.day(siteId);
     const id = body.id ?? newContractId();
     const pending = new PendingEvents();
     const result = await this.guard(siteId, body.member, body.start, body.end ?? null, id, () =>
       this.repo.db.transaction(async (tx) => {
         const member = await this.members.lockMember(tx, siteId, body.member);
-        if (!member) throw invalid('unknown member', [{ path: 'member', message: `unknown member ${body.member}` }]);
+        if (!member)
+          throw invalid('unknown member', [{ path: 'member', message: `unknown member ${body.member}` }]);
         assertNotErased(member);
         const plan = await this.contractPlan(tx, siteId, body.plan, 'plan');
         const companyId = body.company === undefined ? member.companyId : body.company;
@@ -58,7 +63,8 @@ export class ContractsService {
           end: body.end ?? null,
           noticeDays: body.noticeDays,
         });
-        if (!contract) return { contract: await this.sameSignUp(tx, siteId, id, body, companyId), created: false };
+        if (!contract)
+          return { contract: await this.sameSignUp(tx, siteId, id, body, companyId), created: false };
         if (member.status === 'offboarded') await this.members.reactivate(tx, siteId, member.id);
         await this.record(tx, day, actor, 'contract.signed', contract, {
           member: member.id,
@@ -82,7 +88,12 @@ export class ContractsService {
    * current price, for the rest of the term. Held resources move to the next contract when the plan keeps its kind,
    * and are released at `on` when it does not (a fixed desk does not come with a virtual office).
    */
-  async changePlan(siteId: string, id: string, body: ChangePlanBody, actor: string): Promise<{ ended: Contract; next: Contract }> {
+  async changePlan(
+    siteId: string,
+    id: string,
+    body: ChangePlanBody,
+    actor: string,
+  ): Promise<{ ended: Contract; next: Contract }> {
     const day = await this.calendar.day(siteId);
     const pending = new PendingEvents();
     const known = await this.get(siteId, id);
@@ -118,7 +129,12 @@ export class ContractsService {
         const released = await this.repo.release(tx, siteId, { contractId: id }, at);
         const moved = previousPlan.kind === plan.kind ? released : [];
         for (const a of moved)
-          await this.repo.insertAssignment(tx, { ...a, id: `as_${randomUUID()}`, contractId: nextId, startsAt: at });
+          await this.repo.insertAssignment(tx, {
+            ...a,
+            id: `as_${randomUUID()}`,
+            contractId: nextId,
+            startsAt: at,
+          });
         await this.record(tx, day, actor, 'contract.plan_changed', ended, {
           from: previousPlan.id,
           to: plan.id,
@@ -203,13 +219,17 @@ export class ContractsService {
     return contract;
   }
 
-  async list(siteId: string, filter: { memberId?: string; status?: Contract['status'] }): Promise<Contract[]> {
+  async list(
+    siteId: string,
+    filter: { memberId?: string; status?: Contract['status'] },
+  ): Promise<Contract[]> {
     await this.calendar.day(siteId);
     return this.repo.list(siteId, filter);
   }
 
   async listForMember(siteId: string, memberId: string): Promise<Contract[]> {
-    if (!(await this.members.findMember(siteId, memberId))) throw notFound(`member ${memberId} at site ${siteId}`);
+    if (!(await this.members.findMember(siteId, memberId)))
+      throw notFound(`member ${memberId} at site ${siteId}`);
     return this.repo.list(siteId, { memberId });
   }
 
@@ -310,4 +330,3 @@ function assertNotErased(member: Member): void {
   if (member.status === 'erased')
     throw new DomainError(ErrorCode.Conflict, `member ${member.id} was erased and cannot hold contracts`);
 }
-

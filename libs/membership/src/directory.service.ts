@@ -40,7 +40,10 @@ export class DirectoryService {
     );
   }
 
-  async getCompany(siteId: string, id: string): Promise<{ company: Company; members: string[]; teams: string[] }> {
+  async getCompany(
+    siteId: string,
+    id: string,
+  ): Promise<{ company: Company; members: string[]; teams: string[] }> {
     const company = await this.repo.findCompany(siteId, id);
     if (!company) throw notFound(`company ${id} at site ${siteId}`);
     const members = await this.repo.companyMembers(siteId, id);
@@ -79,9 +82,11 @@ export class DirectoryService {
           { path: 'company', message: `unknown company ${body.company}` },
         ]);
       if (isDbError(error, UNIQUE_VIOLATION) && constraintOf(error) === 'members_site_email')
-        throw new DomainError(ErrorCode.Conflict, `another member of site ${siteId} has the email ${body.email}`, [
-          { path: 'email', message: 'already used by another member' },
-        ]);
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `another member of site ${siteId} has the email ${body.email}`,
+          [{ path: 'email', message: 'already used by another member' }],
+        );
       throw error;
     }
   }
@@ -92,7 +97,10 @@ export class DirectoryService {
     return member;
   }
 
-  async listMembers(siteId: string, filter: { companyId?: string; status?: MemberStatus }): Promise<Member[]> {
+  async listMembers(
+    siteId: string,
+    filter: { companyId?: string; status?: MemberStatus },
+  ): Promise<Member[]> {
     await this.calendar.day(siteId);
     return this.repo.listMembers(siteId, filter);
   }

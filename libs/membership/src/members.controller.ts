@@ -8,7 +8,13 @@ import { actorOf } from './actor';
 import { ContractsService } from './contracts.service';
 import { DirectoryService } from './directory.service';
 import { ContractView, toContractView } from './dto/contract.dto';
-import { listMembersSchema, MemberBody, memberBodySchema, MemberView, toMemberView } from './dto/directory.dto';
+import {
+  listMembersSchema,
+  MemberBody,
+  memberBodySchema,
+  MemberView,
+  toMemberView,
+} from './dto/directory.dto';
 import { ID, SITE, assertSameId } from './dto/fields';
 import { OffboardingService } from './offboarding.service';
 import { PrivacyService } from './privacy.service';
@@ -57,7 +63,13 @@ export class MembersController {
   @ApiBody({
     schema: {
       type: 'object',
-      example: { name: 'Ana García', email: 'ana@acme.example', phone: '+34 600 000 000', company: 'acme', team: 'Design' },
+      example: {
+        name: 'Ana García',
+        email: 'ana@acme.example',
+        phone: '+34 600 000 000',
+        company: 'acme',
+        team: 'Design',
+      },
     },
   })
   @ApiResponse({ status: 201, description: 'created' })

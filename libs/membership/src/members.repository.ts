@@ -63,7 +63,10 @@ const toMember = (r: MemberRow): Member => ({
 });
 
 export type CompanyFields = Omit<Company, 'siteId' | 'id' | 'createdAt'>;
-export type MemberFields = Pick<Member, 'companyId' | 'team' | 'name' | 'email' | 'phone' | 'address' | 'taxId'>;
+export type MemberFields = Pick<
+  Member,
+  'companyId' | 'team' | 'name' | 'email' | 'phone' | 'address' | 'taxId'
+>;
 
 /** Companies and members: the directory of who holds contracts. */
 @Injectable()
@@ -72,7 +75,9 @@ export class MembersRepository {
 
   /** The site's IANA zone, or undefined for an unknown site. */
   async siteZone(siteId: string, q: Queryable = this.db): Promise<string | undefined> {
-    const { rows } = await q.query<{ time_zone: string }>('SELECT time_zone FROM sites WHERE id = $1', [siteId]);
+    const { rows } = await q.query<{ time_zone: string }>('SELECT time_zone FROM sites WHERE id = $1', [
+      siteId,
+    ]);
     return rows[0]?.time_zone;
   }
 
@@ -83,7 +88,12 @@ export class MembersRepository {
     return rows.map((r) => ({ siteId: r.id, timeZone: r.time_zone }));
   }
 
-  async upsertCompany(q: Queryable, siteId: string, id: string, c: CompanyFields): Promise<Upserted<Company>> {
+  async upsertCompany(
+    q: Queryable,
+    siteId: string,
+    id: string,
+    c: CompanyFields,
+  ): Promise<Upserted<Company>> {
     const { rows } = await q.query<CompanyRow & { created: boolean }>(
       `INSERT INTO companies (site_id, id, name, billing_email, billing_member_id, tax_id, address)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -141,7 +151,10 @@ export class MembersRepository {
     return rows[0] && toMember(rows[0]);
   }
 
-  async listMembers(siteId: string, filter: { companyId?: string; status?: MemberStatus }): Promise<Member[]> {
+  async listMembers(
+    siteId: string,
+    filter: { companyId?: string; status?: MemberStatus },
+  ): Promise<Member[]> {
     const { rows } = await this.db.query<MemberRow>(
       `SELECT ${MEMBER_COLUMNS} FROM members
        WHERE site_id = $1 AND ($2::text IS NULL OR company_id = $2) AND ($3::text IS NULL OR status = $3)

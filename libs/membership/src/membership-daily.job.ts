@@ -41,7 +41,11 @@ export class MembershipDailyJob implements OnModuleInit, OnApplicationBootstrap 
 
   /** A run at boot catches up on the days the platform was down; then one per hour. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.schedule(membershipDailyJob, { slot: 'boot' }, { jobId: `membership-daily-boot-${process.pid}` });
+    await this.queue.schedule(
+      membershipDailyJob,
+      { slot: 'boot' },
+      { jobId: `membership-daily-boot-${process.pid}` },
+    );
   }
 
   private async scheduleNext(): Promise<void> {

@@ -85,7 +85,13 @@ export class OffboardingService {
       pending.contract(ended, contract, 'offboarded');
     }
     const offboarded = await this.members.markOffboarded(tx, siteId, memberId, day.now);
-    const credentialsRevoked = await this.privacy.revokeCredentials(tx, siteId, memberId, 'offboarded', day.now);
+    const credentialsRevoked = await this.privacy.revokeCredentials(
+      tx,
+      siteId,
+      memberId,
+      'offboarded',
+      day.now,
+    );
     const released = await this.contracts.release(tx, siteId, { memberId }, day.now);
     const assignmentsReleased = released.map((a) => a.id);
     await this.audit.record(
@@ -124,15 +130,24 @@ export class OffboardingService {
   }
 
   /** The daily sweep of every site, each in its own calendar; idempotent, so running it often is harmless. */
-  async runDaily(now: Date, actor = 'job:membership.daily'): Promise<{ contractsEnded: number; offboarded: string[] }> {
+  async runDaily(
+    now: Date,
+    actor = 'job:membership.daily',
+  ): Promise<{ contractsEnded: number; offboarded: string[] }> {
     let contractsEnded = 0;
     const offboarded: string[] = [];
     for (const { siteId, timeZone } of await this.members.listSiteZones()) {
       const day = dayIn(timeZone, now);
       const pending = new PendingEvents();
-      contractsEnded += await this.members.db.transaction((tx) => this.closeEnded(tx, siteId, day, actor, pending));
+      contractsEnded += await this.members.db.transaction((tx) =>
+        this.closeEnded(tx, siteId, day, actor, pending),
+      );
       pending.flush(this.events);
-      for (const memberId of await this.contracts.membersDueForOffboarding(this.members.db, siteId, day.today)) {
+      for (const memberId of await this.contracts.membersDueForOffboarding(
+        this.members.db,
+        siteId,
+        day.today,
+      )) {
         try {
           const memberPending = new PendingEvents();
           await this.members.db.transaction((tx) =>

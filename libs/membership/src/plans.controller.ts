@@ -58,7 +58,10 @@ export class PlansController {
   })
   @ApiResponse({ status: 201, description: 'created' })
   @ApiResponse({ status: 200, description: 'replaced' })
-  @ApiResponse({ status: 400, description: 'invalid body (a negative price, say); `errors[].path` names the field' })
+  @ApiResponse({
+    status: 400,
+    description: 'invalid body (a negative price, say); `errors[].path` names the field',
+  })
   async put(
     @Param('site', SITE) site: string,
     @Param('id', ID) id: string,

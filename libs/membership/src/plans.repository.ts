@@ -93,9 +93,10 @@ export class PlansRepository {
   }
 
   async list(siteId: string): Promise<Plan[]> {
-    const { rows } = await this.db.query<PlanRow>(`SELECT ${COLUMNS} FROM plans WHERE site_id = $1 ORDER BY id`, [
-      siteId,
-    ]);
+    const { rows } = await this.db.query<PlanRow>(
+      `SELECT ${COLUMNS} FROM plans WHERE site_id = $1 ORDER BY id`,
+      [siteId],
+    );
     return rows.map(toPlan);
   }
 

@@ -36,19 +36,25 @@ SELECT jsonb_build_object(
                             WHERE bc.site_id = $1 AND bc.member_id = $2`)},
   'creditLedger', ${rows(`SELECT jsonb_agg(to_jsonb(l) ORDER BY l.id) FROM credit_ledger l
                           WHERE l.site_id = $1 AND l.member_id = $2`)},
-  'vouchers', ${rows(`SELECT jsonb_agg(to_jsonb(v) || jsonb_build_object('spends', ${rows(
-    `SELECT jsonb_agg(to_jsonb(s) ORDER BY s.id) FROM voucher_spends s WHERE s.site_id = v.site_id AND s.code = v.code`,
-  )}) ORDER BY v.created_at, v.code) FROM vouchers v WHERE v.site_id = $1 AND v.member_id = $2`)},
+  'vouchers', ${rows(
+    `SELECT jsonb_agg(to_jsonb(v) || jsonb_build_object('spends', ${rows(
+      `SELECT jsonb_agg(to_jsonb(s) ORDER BY s.id) FROM voucher_spends s WHERE s.site_id = v.site_id AND s.code = v.code`,
+    )}) ORDER BY v.created_at, v.code) FROM vouchers v WHERE v.site_id = $1 AND v.member_id = $2`,
+  )},
   'oneOffCharges', ${rows(`SELECT jsonb_agg(to_jsonb(o) ORDER BY o.charge_date, o.id) FROM one_off_charges o
                            WHERE o.site_id = $1 AND o.member_id = $2`)},
-  'invoices', ${rows(`SELECT jsonb_agg(to_jsonb(i) || jsonb_build_object('lines', ${rows(
-    `SELECT jsonb_agg(to_jsonb(il) ORDER BY il.line_no) FROM invoice_lines il
+  'invoices', ${rows(
+    `SELECT jsonb_agg(to_jsonb(i) || jsonb_build_object('lines', ${rows(
+      `SELECT jsonb_agg(to_jsonb(il) ORDER BY il.line_no) FROM invoice_lines il
      WHERE il.site_id = i.site_id AND il.invoice_id = i.id`,
-  )}) ORDER BY i.issue_date, i.series, i.number) FROM invoices i WHERE i.site_id = $1 AND i.member_id = $2`)},
-  'payments', ${rows(`SELECT jsonb_agg(to_jsonb(p) || jsonb_build_object('allocations', ${rows(
-    `SELECT jsonb_agg(to_jsonb(pa) ORDER BY pa.invoice_id) FROM payment_allocations pa
+    )}) ORDER BY i.issue_date, i.series, i.number) FROM invoices i WHERE i.site_id = $1 AND i.member_id = $2`,
+  )},
+  'payments', ${rows(
+    `SELECT jsonb_agg(to_jsonb(p) || jsonb_build_object('allocations', ${rows(
+      `SELECT jsonb_agg(to_jsonb(pa) ORDER BY pa.invoice_id) FROM payment_allocations pa
      WHERE pa.site_id = p.site_id AND pa.payment_id = p.id`,
-  )}) ORDER BY p.received_at, p.id) FROM payments p WHERE p.site_id = $1 AND p.member_id = $2`)},
+    )}) ORDER BY p.received_at, p.id) FROM payments p WHERE p.site_id = $1 AND p.member_id = $2`,
+  )},
   'doorEvents', ${rows(`SELECT jsonb_agg(to_jsonb(d) ORDER BY d.ts, d.event_id) FROM door_events d WHERE ${ATTRIBUTED}`)},
   'apiKeys', ${rows(`SELECT jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name, 'role', k.role,
                        'created_at', k.created_at, 'revoked_at', k.revoked_at) ORDER BY k.created_at, k.id)
@@ -71,7 +77,13 @@ export class PrivacyRepository {
   }
 
   /** Offboarding and erasure: every live credential of the member stops opening doors. */
-  async revokeCredentials(q: Queryable, siteId: string, memberId: string, reason: string, at: Date): Promise<number> {
+  async revokeCredentials(
+    q: Queryable,
+    siteId: string,
+    memberId: string,
+    reason: string,
+    at: Date,
+  ): Promise<number> {
     const { rowCount } = await q.query(
       `UPDATE credentials SET revoked_at = $4, revoke_reason = $3
        WHERE site_id = $1 AND member_id = $2 AND revoked_at IS NULL`,
@@ -100,7 +112,12 @@ export class PrivacyRepository {
     return rowCount;
   }
 
-  async pseudonymiseCredentials(q: Queryable, siteId: string, memberId: string, salt: string): Promise<number> {
+  async pseudonymiseCredentials(
+    q: Queryable,
+    siteId: string,
+    memberId: string,
+    salt: string,
+  ): Promise<number> {
     const { rowCount } = await q.query(
       `UPDATE credentials SET value = ${pseudonymOf('value')} WHERE site_id = $1 AND member_id = $2`,
       [siteId, memberId, salt],

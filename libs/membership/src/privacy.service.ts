@@ -46,7 +46,8 @@ export class PrivacyService {
 
   async export(siteId: string, memberId: string, actor: string): Promise<Record<string, unknown>> {
     const day = await this.calendar.day(siteId);
-    if (!(await this.members.findMember(siteId, memberId))) throw notFound(`member ${memberId} at site ${siteId}`);
+    if (!(await this.members.findMember(siteId, memberId)))
+      throw notFound(`member ${memberId} at site ${siteId}`);
     const sections = await this.repo.exportMember(siteId, memberId);
     await this.audit.record(
       this.repo.db,
@@ -84,7 +85,13 @@ export class PrivacyService {
         await this.offboarding.offboardLocked(tx, member, day, actor, 'erased', pending);
       const salt = randomBytes(16).toString('hex');
       const pseudonym = `erased-${createHash('sha256').update(`${salt}:${siteId}:${memberId}`).digest('hex').slice(0, 16)}`;
-      const doorEventsPseudonymised = await this.repo.pseudonymiseDoorEvents(tx, siteId, memberId, salt, pseudonym);
+      const doorEventsPseudonymised = await this.repo.pseudonymiseDoorEvents(
+        tx,
+        siteId,
+        memberId,
+        salt,
+        pseudonym,
+      );
       await this.repo.revokeCredentials(tx, siteId, memberId, 'erased', day.now);
       const credentialsPseudonymised = await this.repo.pseudonymiseCredentials(tx, siteId, memberId, salt);
       const apiKeysRevoked = await this.repo.revokeMemberKeys(tx, siteId, memberId, day.now);
@@ -100,7 +107,13 @@ export class PrivacyService {
         },
         day.now,
       );
-      return { member: erased, alreadyErased: false, credentialsPseudonymised, doorEventsPseudonymised, apiKeysRevoked };
+      return {
+        member: erased,
+        alreadyErased: false,
+        credentialsPseudonymised,
+        doorEventsPseudonymised,
+        apiKeysRevoked,
+      };
     });
     pending.flush(this.events);
     return result;

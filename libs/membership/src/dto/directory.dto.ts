@@ -30,7 +30,10 @@ export const memberBodySchema = z
     team: text(100).nullable().optional(),
   })
   .strict()
-  .refine((m) => !m.team || m.company, { path: ['team'], message: 'a team belongs to a company: set company' });
+  .refine((m) => !m.team || m.company, {
+    path: ['team'],
+    message: 'a team belongs to a company: set company',
+  });
 export type MemberBody = z.infer<typeof memberBodySchema>;
 
 export const listMembersSchema = z

@@ -13,7 +13,8 @@ export const localDateSchema = z
   .string()
   .refine(isLocalDate, { message: 'must be a calendar date YYYY-MM-DD' });
 
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+export const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
 /** Checks one path parameter, so a bad id is a 400 naming it rather than a database error. */
 export class PathParam implements PipeTransform<string, string> {

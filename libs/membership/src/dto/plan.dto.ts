@@ -9,7 +9,11 @@ const minor = z
   .int('must be a whole number of minor units')
   .min(0, 'must not be negative')
   .max(MAX_INT, 'too large');
-const positiveInt = z.number().int('must be a whole number').positive('must be positive').max(MAX_INT, 'too large');
+const positiveInt = z
+  .number()
+  .int('must be a whole number')
+  .positive('must be positive')
+  .max(MAX_INT, 'too large');
 
 export const planBodySchema = z
   .object({
@@ -36,7 +40,10 @@ export const planBodySchema = z
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     const expected = defaultPeriod(p.kind);
     if (p.period !== undefined && p.period !== expected)
-      issue('period', `a ${p.kind} plan is billed ${expected === 'month' ? 'monthly (month)' : 'once (once)'}`);
+      issue(
+        'period',
+        `a ${p.kind} plan is billed ${expected === 'month' ? 'monthly (month)' : 'once (once)'}`,
+      );
     if (CONTRACT_PLAN_KINDS.includes(p.kind)) {
       for (const field of ['passDays', 'passMinutes', 'passValidDays'] as const)
         if (p[field] != null) issue(field, `only day passes and hour packs have ${field}`);
