@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@cw/auth';
+import { BillingModule } from '@cw/billing';
 import { BookingModule } from '@cw/booking';
 import { ChurnModule } from '@cw/churn';
 import { CreditsModule } from '@cw/credits';
@@ -47,6 +48,7 @@ export class ApiAppModule {
         BookingModule,
         MembershipModule,
         CreditsModule,
+        BillingModule,
         NoShowModule,
         ChurnModule,
         PricingModule,

@@ -111,8 +111,9 @@ export function canonicalJson(value: unknown): string {
     case 'function':
     case 'symbol':
     case 'undefined':
-      throw new TypeError(`cannot hash a ${typeof value}`);
+      break;
   }
+  throw new TypeError(`cannot hash a ${typeof value}`);
 }
 
 function pick<T extends object>(source: T, fields: readonly (keyof T)[]): Record<string, unknown> {

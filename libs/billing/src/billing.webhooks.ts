@@ -1,0 +1,22 @@
+import '@cw/webhooks';
+
+/** The `data` of an `invoice.overdue` webhook: one reminder level reached by an unpaid invoice. */
+export interface InvoiceOverdueEvent {
+  siteId: string;
+  invoiceId: string;
+  series: string;
+  number: number;
+  memberId: string | null;
+  companyId: string | null;
+  level: number;
+  dueDate: string;
+  balanceMinor: number;
+  currency: string;
+  sentAt: string;
+}
+
+declare module '@cw/webhooks' {
+  interface WebhookEventMap {
+    'invoice.overdue': InvoiceOverdueEvent;
+  }
+}
