@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@cw/database';
-import { SLICES_CTE } from './materialise/materialise.repository';
+import { NOT_CANCELLED_UPSTREAM, SLICES_CTE } from './materialise/materialise.repository';
 
 export interface ResourceTotals {
   resourceId: string;
@@ -118,6 +118,7 @@ export class KpiRepository {
        FROM bookings b
        LEFT JOIN booking_releases r ON r.site_id = b.site_id AND r.booking_id = b.id
        WHERE b.site_id = $1 AND b.status <> 'cancelled' AND b.start_at >= $2 AND b.start_at < $3
+         AND ${NOT_CANCELLED_UPSTREAM}
        GROUP BY b.resource_id`,
       [siteId, from.toISOString(), to.toISOString()],
     );

@@ -23,6 +23,15 @@ export const KPI_AGGREGATES = [
 const R = EVIDENCE_RULES;
 
 /**
+ * A booking its booking system cancelled before the start counts as cancelled even when the platform released it
+ * first: a release decided before the cancellation arrived (a back-fill, a late integration) is not a no-show.
+ * Expects the booking aliased `b`.
+ */
+export const NOT_CANCELLED_UPSTREAM = `NOT EXISTS (
+  SELECT 1 FROM booking_events ce
+  WHERE ce.site_id = b.site_id AND ce.booking_id = b.id AND ce.status = 'cancelled' AND ce.ts <= b.start_at)`;
+
+/**
  * Occupied, booked and used time per resource and 15-minute bucket, inside the open intervals ($5, $6), from the
  * raw evidence of [$2, $3). Intervals are merged per resource (several sensors, overlapping holds) before they are
  * measured, so nothing is counted twice. Ends with the relation `slice_rows`; the materialiser inserts it, the raw KPI
@@ -57,8 +66,8 @@ WITH open AS (
     AND r.kind IN (${R.doorKinds.map((k) => `'${k}'`).join(', ')}) AND r.capacity <= ${R.doorMaxCapacity}
     AND r.id NOT IN (SELECT resource_id FROM sensed WHERE resource_id IS NOT NULL)
 ), booking_spans AS (
-  SELECT resource_id, start_at AS s, end_at AS e FROM bookings
-  WHERE site_id = $1 AND status <> 'cancelled' AND start_at < $3 AND end_at > $2
+  SELECT resource_id, start_at AS s, end_at AS e FROM bookings b
+  WHERE site_id = $1 AND status <> 'cancelled' AND start_at < $3 AND end_at > $2 AND ${NOT_CANCELLED_UPSTREAM}
 ), spans AS (
   SELECT 'o' AS m, resource_id, s, e FROM evidence WHERE e > s
   UNION ALL
@@ -93,8 +102,8 @@ WITH open AS (
          round(sum(secs) FILTER (WHERE m = 'u'))::int AS used_s
   FROM split GROUP BY resource_id, bucket
 ), started AS (
-  SELECT resource_id, time_bucket('15 minutes', start_at) AS bucket, count(*)::int AS n FROM bookings
-  WHERE site_id = $1 AND status <> 'cancelled' AND start_at >= $2 AND start_at < $3
+  SELECT resource_id, time_bucket('15 minutes', start_at) AS bucket, count(*)::int AS n FROM bookings b
+  WHERE site_id = $1 AND status <> 'cancelled' AND start_at >= $2 AND start_at < $3 AND ${NOT_CANCELLED_UPSTREAM}
   GROUP BY 1, 2
 ), slice_rows AS (
   SELECT COALESCE(m.resource_id, s.resource_id) AS resource_id, COALESCE(m.bucket, s.bucket) AS bucket,
