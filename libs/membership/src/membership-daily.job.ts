@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Clock } from '@cw/common';
 import { defineJob, JobQueue } from '@cw/jobs';
 import { z } from 'zod';
@@ -18,8 +18,10 @@ export const membershipDailyJob = defineJob(
  * midnight. One job id per hour: on BullMQ many processes schedule it and one runs it.
  */
 @Injectable()
-export class MembershipDailyJob implements OnModuleInit, OnApplicationBootstrap {
+export class MembershipDailyJob implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MembershipDailyJob.name);
+  private nextJobId: string | undefined;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly queue: JobQueue,
@@ -37,6 +39,16 @@ export class MembershipDailyJob implements OnModuleInit, OnApplicationBootstrap 
         await this.scheduleNext();
       }
     });
+    // A simulation that sets the clock (CLOCK_CONTROL) moves the next hour: the pending run follows it.
+    this.unsubscribe = this.clock.on('changed', () => {
+      void this.reschedule().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'could not reschedule the daily membership sweep'),
+      );
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
   }
 
   /** A run at boot catches up on the days the platform was down; then one per hour. */
@@ -48,14 +60,21 @@ export class MembershipDailyJob implements OnModuleInit, OnApplicationBootstrap 
     );
   }
 
+  private async reschedule(): Promise<void> {
+    if (this.nextJobId) await this.queue.cancel(membershipDailyJob, this.nextJobId);
+    await this.scheduleNext();
+  }
+
   private async scheduleNext(): Promise<void> {
     const next = new Date((Math.floor(this.clock.now().getTime() / HOUR_MS) + 1) * HOUR_MS);
     const slot = next.toISOString();
+    const jobId = `membership-daily-${slot.slice(0, 13).replace(/[^0-9]/g, '')}`;
+    this.nextJobId = jobId;
     await this.queue.schedule(
       membershipDailyJob,
       { slot },
       {
-        jobId: `membership-daily-${slot.slice(0, 13).replace(/[^0-9]/g, '')}`,
+        jobId,
         runAt: new Date(Date.now() + this.clock.delayUntil(next)),
         attempts: 3,
         backoffMs: 60_000,
