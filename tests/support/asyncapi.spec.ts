@@ -9,13 +9,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { GrantsPublisher, GrantsService } from '@cw/access';
 import { Principal } from '@cw/auth';
-import { ErrorCode } from '@cw/common';
+import { Clock, ErrorCode } from '@cw/common';
 import { AppConfig, Config, configSchema } from '@cw/config';
 import {
+  ACCESS_GRANT_SOURCES,
+  AccessGrant,
   AlertSeverity,
   BOOKING_STATUSES,
   BookingRelease,
+  DoorGrant,
+  DoorGrantsMessage,
   EVENT_TYPES,
   EventType,
   LiveAlert,
@@ -28,6 +33,7 @@ import {
   RESOURCE_STATES,
   ResourceState,
   SENSOR_KINDS,
+  SiteGrantsNotice,
 } from '@cw/events';
 import { decodeMqttPayload, parseInboundTopic } from '@cw/ingest';
 import { mayPublish, maySubscribe, MqttTransport, PublishOptions } from '@cw/mqtt';
@@ -41,7 +47,13 @@ import {
   LiveTransport,
 } from '@cw/realtime';
 import { idSchema } from '@cw/sites';
-import { verifyWebhook, WEBHOOK_EVENT_TYPES, WebhookBody, webhookHeaders } from '@cw/webhooks';
+import {
+  verifyWebhook,
+  WEBHOOK_EVENT_TYPES,
+  WebhookBody,
+  WebhookDispatcher,
+  webhookHeaders,
+} from '@cw/webhooks';
 
 const DOC_PATH = join(__dirname, '..', '..', 'docs', 'asyncapi.yaml');
 const PREFIX = 'cw';
@@ -491,6 +503,34 @@ const sampleWebhookBody: WebhookBody = {
   timestamp: '2026-03-01T09:15:00.431Z',
   data: sampleRelease,
 };
+const sampleDoorGrant: DoorGrant = {
+  credential: '04A2B3C4D5E6F7',
+  member: 'm-17',
+  from: '2026-03-02T07:00:00.000Z',
+  to: '2026-03-02T19:00:00.000Z',
+  source: 'contract',
+};
+const sampleGrant: AccessGrant = { ...sampleDoorGrant, doors: ['front-door'] };
+const sampleDoorGrants: DoorGrantsMessage = {
+  siteId: 'hq',
+  doorId: 'front-door',
+  generatedAt: '2026-03-02T07:00:01.118Z',
+  from: '2026-03-02T07:00:00.000Z',
+  to: '2026-03-04T07:00:00.000Z',
+  grants: [sampleDoorGrant],
+};
+const sampleGrantsNotice: SiteGrantsNotice = {
+  siteId: 'hq',
+  generatedAt: '2026-03-02T07:00:01.118Z',
+  from: '2026-03-02T07:00:00.000Z',
+  to: '2026-03-04T07:00:00.000Z',
+  grants: [sampleGrant],
+};
+const sampleGrantsWebhookBody: WebhookBody<'access.grants'> = {
+  type: 'access.grants',
+  timestamp: '2026-03-02T07:00:01.204Z',
+  data: sampleGrantsNotice,
+};
 type JoinReply = Parameters<Parameters<LiveClientEvents['join']>[1]>[0];
 const sampleAcks: JoinReply[] = [{ ok: true }, { ok: false, error: ErrorCode.Forbidden }];
 
@@ -728,14 +768,14 @@ describe('docs/asyncapi.yaml', () => {
 
     it('documents outbound topics that nobody but the platform may publish and a site key may subscribe to', () => {
       const outbound = channelsOn('mqtt').filter((key) => onlyOperation(key).action === 'send');
-      expect(sorted(outbound)).toEqual(['release', 'state']);
+      expect(sorted(outbound)).toEqual(['accessGrants', 'release', 'state']);
       for (const key of outbound) {
         const address = doc.channels[key].address ?? '';
         expect(address.startsWith(`${PREFIX}/{site}/`)).toBe(true);
         const topic = fill(address, SAMPLE_PARAMETERS);
         expect(parseInboundTopic(topic, PREFIX)).toBeNull();
         expect(mayPublish(principal('admin', null), topic, PREFIX)).toBe(false);
-        const filter = fill(address, { ...SAMPLE_PARAMETERS, resource: '+', booking: '+' });
+        const filter = fill(address, { ...SAMPLE_PARAMETERS, resource: '+', booking: '+', door: '+' });
         expect(maySubscribe(principal('integration', 'hq'), filter, PREFIX)).toBe(true);
         expect(maySubscribe(principal('integration', 'annex'), filter, PREFIX)).toBe(false);
       }
@@ -799,6 +839,54 @@ describe('docs/asyncapi.yaml', () => {
       const schema = onlyMessage(op).payload;
       expect(validate(schema, payload)).toEqual([]);
       expect(sorted(Object.keys(payload as Json))).toEqual(propertyNames(schema));
+    });
+  });
+
+  describe('access grants', () => {
+    it('match what GrantsPublisher publishes: topic, QoS, retain, a DoorGrantsMessage, and the webhook data', async () => {
+      const published: { topic: string; payload: string; options: PublishOptions }[] = [];
+      const transport = {
+        publish: async (topic: string, payload: string | Buffer, options: PublishOptions) => {
+          published.push({ topic, payload: payload.toString(), options });
+        },
+      } as unknown as MqttTransport;
+      const notices: { type: string; data: unknown }[] = [];
+      const dispatcher = {
+        publish: async (_site: string, type: string, _id: string, data: unknown) => {
+          notices.push({ type, data });
+          return [];
+        },
+      } as unknown as WebhookDispatcher;
+      const grants = {
+        doorIds: async () => ['front-door'],
+        grants: async () => [sampleGrant],
+      } as unknown as GrantsService;
+      const clock = { now: () => new Date('2026-03-02T07:20:00Z') } as unknown as Clock;
+      const config = new AppConfig({ MQTT_TOPIC_PREFIX: PREFIX } as unknown as Config);
+      await new GrantsPublisher(grants, transport, dispatcher, config, clock).publishSite('hq');
+
+      const op = onlyOperation('accessGrants');
+      expect(published).toHaveLength(1);
+      const [sent] = published;
+      expect(sent.topic).toBe(
+        fill(doc.channels.accessGrants.address ?? '', { site: 'hq', door: 'front-door' }),
+      );
+      expect(sent.options.qos).toBe(op.bindings?.mqtt?.qos);
+      expect(sent.options.retain ?? false).toBe(op.bindings?.mqtt?.retain ?? false);
+      const payload: unknown = JSON.parse(sent.payload);
+      const schema = onlyMessage(op).payload;
+      expect(validate(schema, payload)).toEqual([]);
+      expect(sorted(Object.keys(payload as Json))).toEqual(propertyNames(schema));
+
+      expect(notices.map((n) => n.type)).toEqual(['access.grants']);
+      const body = componentSchema('AccessGrantsWebhookBody');
+      expect(
+        validate(body, {
+          type: 'access.grants',
+          timestamp: '2026-03-02T07:20:00.000Z',
+          data: notices[0].data,
+        }),
+      ).toEqual([]);
     });
   });
 
@@ -914,6 +1002,11 @@ describe('docs/asyncapi.yaml', () => {
       ['BookingRelease', sampleRelease],
       ['LiveAlert', sampleAlert],
       ['BookingReleasedWebhookBody', sampleWebhookBody],
+      ['DoorGrant', sampleDoorGrant],
+      ['AccessGrant', sampleGrant],
+      ['DoorGrantsMessage', sampleDoorGrants],
+      ['SiteGrantsNotice', sampleGrantsNotice],
+      ['AccessGrantsWebhookBody', sampleGrantsWebhookBody],
     ];
 
     it.each(shapes)(
@@ -943,9 +1036,11 @@ describe('docs/asyncapi.yaml', () => {
       expect(componentSchema('ResourceStateName').enum).toEqual([...RESOURCE_STATES]);
       expect(docEnumValues(componentSchema('BookingRelease'), 'reason')).toEqual([...RELEASE_REASONS]);
       expect(docEnumValues(componentSchema('LiveAlert'), 'severity')).toEqual([...ALERT_SEVERITIES]);
-      expect(docEnumValues(componentSchema('BookingReleasedWebhookBody'), 'type')).toEqual([
-        ...WEBHOOK_EVENT_TYPES,
-      ]);
+      const bodyTypes = operationsOn('webhook').flatMap((op) =>
+        docEnumValues(onlyMessage(op).payload, 'type'),
+      );
+      expect(sorted(bodyTypes)).toEqual(sorted(WEBHOOK_EVENT_TYPES));
+      expect(componentSchema('AccessGrantSource').enum).toEqual([...ACCESS_GRANT_SOURCES]);
     });
 
     it('have examples that fit them', () => {
@@ -1040,40 +1135,49 @@ describe('docs/asyncapi.yaml', () => {
   });
 
   describe('webhooks', () => {
-    const op = onlyOperation('webhook');
-    const msg = onlyMessage(op);
+    const ops = operationsOn('webhook');
 
     it('POSTs each webhook event type with the Standard Webhooks headers', () => {
-      expect(op.action).toBe('send');
-      expect(op.bindings?.http?.method).toBe('POST');
-      expect(sorted(operationsOn('webhook').map((o) => onlyMessage(o).name ?? ''))).toEqual(
-        sorted(WEBHOOK_EVENT_TYPES),
-      );
-      expect(msg.headers).toEqual(msg.bindings?.http.headers);
-
+      expect(sorted(ops.map((o) => onlyMessage(o).name ?? ''))).toEqual(sorted(WEBHOOK_EVENT_TYPES));
       const headers = webhookHeaders(
         `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
         'rel_hq_bk-42',
         1772356501,
         '{}',
       );
-      const headerSchema = msg.headers!;
-      expect(requiredNames(headerSchema)).toEqual(sorted([...Object.keys(headers), 'content-type']));
-      expect(validate(headerSchema, { ...headers, 'content-type': 'application/json' })).toEqual([]);
-      expect(
-        accepts(headerSchema, { ...headers, 'content-type': 'application/json', 'webhook-signature': 'abc' }),
-      ).toBe(false);
+      for (const op of ops) {
+        const msg = onlyMessage(op);
+        expect([msg.name, op.action, op.bindings?.http?.method]).toEqual([msg.name, 'send', 'POST']);
+        expect(msg.headers).toEqual(msg.bindings?.http.headers);
+        expect(docEnumValues(msg.payload, 'type')).toEqual([msg.name]);
+        const headerSchema = msg.headers!;
+        expect(requiredNames(headerSchema)).toEqual(sorted([...Object.keys(headers), 'content-type']));
+        expect(validate(headerSchema, { ...headers, 'content-type': 'application/json' })).toEqual([]);
+        expect(
+          accepts(headerSchema, {
+            ...headers,
+            'content-type': 'application/json',
+            'webhook-signature': 'abc',
+          }),
+        ).toBe(false);
+      }
     });
 
-    it('has a signed example that verifies with the secret it names', () => {
-      const secret = /whsec_[A-Za-z0-9+/=]+/.exec(msg.description ?? '')?.[0];
-      expect(secret).toBeDefined();
-      const example = msg.examples?.[0];
-      expect(example?.headers).toBeDefined();
-      const body = JSON.stringify(example!.payload);
-      const nowS = Number(example!.headers!['webhook-timestamp']);
-      expect(verifyWebhook(secret!, example!.headers!, body, { nowS })).toBe(true);
-      expect(verifyWebhook(secret!, example!.headers!, `${body} `, { nowS })).toBe(false);
+    it('has a signed example per event type that verifies with the secret it names', () => {
+      for (const op of ops) {
+        const msg = onlyMessage(op);
+        const secret = /whsec_[A-Za-z0-9+/=]+/.exec(msg.description ?? '')?.[0];
+        expect([msg.name, secret]).toEqual([msg.name, expect.any(String)]);
+        const example = msg.examples?.[0];
+        expect(example?.headers).toBeDefined();
+        const body = JSON.stringify(example!.payload);
+        const nowS = Number(example!.headers!['webhook-timestamp']);
+        expect([msg.name, verifyWebhook(secret!, example!.headers!, body, { nowS })]).toEqual([
+          msg.name,
+          true,
+        ]);
+        expect(verifyWebhook(secret!, example!.headers!, `${body} `, { nowS })).toBe(false);
+      }
     });
   });
 });

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccessModule } from '@cw/access';
 import { AuthModule } from '@cw/auth';
 import { BillingModule } from '@cw/billing';
 import { BookingModule } from '@cw/booking';
@@ -49,6 +50,7 @@ export class ApiAppModule {
         MembershipModule,
         CreditsModule,
         BillingModule,
+        AccessModule,
         NoShowModule,
         ChurnModule,
         PricingModule,

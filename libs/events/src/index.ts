@@ -1,3 +1,4 @@
 export * from './event.schemas';
 export * from './event.types';
 export * from './live.types';
+export * from './access.types';

@@ -1,4 +1,4 @@
-import { BookingRelease } from '@cw/events';
+import { BookingRelease, SiteGrantsNotice } from '@cw/events';
 
 /**
  * The typed event map of webhooks: event type -> payload (the `data` of the POSTed body). A subscription names
@@ -6,11 +6,15 @@ import { BookingRelease } from '@cw/events';
  */
 export interface WebhookEventMap {
   'booking.released': BookingRelease;
+  'access.grants': SiteGrantsNotice;
 }
 
 export type WebhookEventType = keyof WebhookEventMap;
 
-export const WEBHOOK_EVENT_TYPES = ['booking.released'] as const satisfies readonly WebhookEventType[];
+export const WEBHOOK_EVENT_TYPES = [
+  'booking.released',
+  'access.grants',
+] as const satisfies readonly WebhookEventType[];
 
 export const ALL_EVENTS = '*';
 
