@@ -196,6 +196,18 @@ describe('membership: directory, plans and contracts', () => {
     expect(
       (await signUp(platform, site, { id: 'c2', member, plan: 'flex', start: localDay(60) })).status,
     ).toBe(201);
+
+    // Two sign-ups for the same days at once: exactly one wins.
+    await api().put(`/v1/sites/${site}/members/bea`).set(admin).send({ name: 'Bea' });
+    const racing = await Promise.all(
+      ['r1', 'r2'].map((id) =>
+        signUp(platform, site, { id, member: 'bea', plan: 'flex', start: localDay(1) }),
+      ),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(
+      await count('SELECT count(*) AS n FROM contracts WHERE site_id = $1 AND member_id = $2', [site, 'bea']),
+    ).toBe(1);
   });
 
   it('plan change ends one contract and starts the next on the same day: no gap, no overlap, one transaction', async () => {
