@@ -452,6 +452,32 @@ describe('access', () => {
       expect(new Date(rows[0].ts).toISOString()).toBe(local('10:00'));
       expect(rows[1].resource_ids).toEqual(['room-1']);
     });
+    it('check the booker in when the door of the booked room lets them in (no-show evidence)', async () => {
+      const site = await newSite();
+      await addMember(site, 'booker');
+      const card = (await issue(site, 'booker', 'CARD-CHECKIN')).value;
+      const start = new Date(Date.now() + 2 * 60_000);
+      await sql(
+        `INSERT INTO bookings (site_id, id, resource_id, member_id, start_at, end_at, status, source)
+         VALUES ($1, 'bk-now', 'room-1', 'booker', $2, $3, 'confirmed', 'api')`,
+        [site, start.toISOString(), new Date(start.getTime() + 3_600_000).toISOString()],
+      );
+      expect(await decide(site, card, 'door-room-1')).toMatchObject({
+        decision: 'grant',
+        reason: 'booking_slot',
+      });
+      const status = await waitFor(
+        async () =>
+          (
+            await sql<{ status: string }>(
+              `SELECT status FROM bookings WHERE site_id = $1 AND id = 'bk-now'`,
+              [site],
+            )
+          ).rows[0].status,
+        (value) => value === 'checked_in',
+      );
+      expect(status).toBe('checked_in');
+    });
   });
 
   describe('grants', () => {
@@ -587,6 +613,52 @@ describe('access', () => {
           (found) => found.length > 0,
         );
         expect(emptied.length).toBeGreaterThan(0);
+      } finally {
+        await client.endAsync(true);
+      }
+    });
+
+    it('follow offboarding by the membership service: the next request is denied and the grants drop the member', async () => {
+      const site = await newSite();
+      await putZone(site, 'z-all', ['door-main']).expect(201);
+      await addPlan(site, 'allday', ['z-all'], everyDay('00:00', '24:00'));
+      await addMember(site, 'leaver');
+      await addContract(site, 'leaver', 'allday', addDays(day, -10));
+      await addMember(site, 'stayer');
+      await addContract(site, 'stayer', 'allday', addDays(day, -10));
+      const messages: DoorGrantsMessage[] = [];
+      const client: MqttClient = await connectPublisher(
+        platform.mqtt.url,
+        await platform.createKey('device', site),
+      );
+      try {
+        client.on('message', (_topic, payload) =>
+          messages.push(JSON.parse(payload.toString()) as DoorGrantsMessage),
+        );
+        await client.subscribeAsync(`cw/${site}/access/grants/door-main`, { qos: 1 });
+        const leaving = (await issue(site, 'leaver', 'CARD-LEAVING')).value;
+        const staying = (await issue(site, 'stayer', 'CARD-STAYING')).value;
+        const credentialsIn = (m: DoorGrantsMessage) =>
+          [...new Set(m.grants.map((g) => g.credential))].sort();
+        await waitFor(
+          async () => messages.map(credentialsIn),
+          (lists) => lists.some((list) => list.join() === [leaving, staying].join()),
+        );
+        expect((await decide(site, leaving, 'door-main')).decision).toBe('grant');
+
+        const offboarded = await api().post(`/v1/sites/${site}/members/leaver/offboard`).set(auth).send({});
+        expect(offboarded.status).toBe(200);
+        expect(await decide(site, leaving, 'door-main')).toMatchObject({
+          decision: 'deny',
+          reason: 'offboarded',
+          member: 'leaver',
+        });
+        expect((await decide(site, staying, 'door-main')).decision).toBe('grant');
+        const after = await waitFor(
+          async () => messages.map(credentialsIn),
+          (lists) => lists[lists.length - 1]?.join() === staying,
+        );
+        expect(after[after.length - 1]).toEqual([staying]);
       } finally {
         await client.endAsync(true);
       }
