@@ -20,6 +20,7 @@ import { NoShowModule } from '@cw/noshow';
 import { OccupancyEngine, OccupancyModule } from '@cw/occupancy';
 import { PricingModule } from '@cw/pricing';
 import { RealtimeModule } from '@cw/realtime';
+import { ReportsModule } from '@cw/reports';
 import { DashboardsModule } from '@cw/dashboards';
 import { ClockModule, loggingModule } from '@cw/runtime';
 import { SitesModule } from '@cw/sites';
@@ -56,6 +57,7 @@ export class ApiAppModule {
         PricingModule,
         OccupancyModule,
         KpiModule,
+        ReportsModule,
         RealtimeModule.forRoot({
           imports: [OccupancyModule],
           snapshotSource: { useExisting: OccupancyEngine },
