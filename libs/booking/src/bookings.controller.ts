@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { assertSiteAccess, CurrentPrincipal, Principal, Roles } from '@cw/auth';
-import { DomainError, ErrorCode, ZodBody } from '@cw/common';
+import { DomainError, ErrorCode, forbidden, notFound, ZodBody } from '@cw/common';
 import { z } from 'zod';
 import { BookingsService } from './bookings.service';
 import {
@@ -32,42 +32,68 @@ function siteOf(principal: Principal, site: string | undefined): string {
 export class BookingsController {
   constructor(private readonly bookings: BookingsService) {}
 
+  /**
+   * A booking naming a member registered on the site, or a guest, is checked against the booking rules and paid (plan
+   * credits, vouchers, hour packs, then the invoice); the answer carries `payment`. A member key books for itself.
+   */
   @Post()
+  @Roles('admin', 'manager', 'integration', 'member')
   async create(
     @Body(new ZodBody(createBookingSchema)) body: z.infer<typeof createBookingSchema>,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<BookingView> {
     assertSiteAccess(principal, body.site);
-    const { booking, created } = await this.bookings.create({
+    let memberId = body.member;
+    if (principal.role === 'member') {
+      if (body.guest) throw forbidden('a member key books for its member, not for guests');
+      if (body.member && body.member !== principal.memberId)
+        throw forbidden(`this key may not book for member ${body.member}`);
+      memberId = principal.memberId;
+    }
+    const { booking, created, charge } = await this.bookings.create({
       siteId: body.site,
       id: body.id,
       resourceId: body.resource,
-      memberId: body.member,
+      memberId,
+      guest: body.guest,
       start: body.start,
       end: body.end,
       source: 'api',
+      bookedBy: bookedBy(principal),
     });
+    // A replayed id belongs to whoever made it: a member key learns nothing about another's booking.
+    if (principal.role === 'member' && booking.memberId !== principal.memberId)
+      throw notFound(`booking ${booking.id}`);
     res.status(created ? 201 : 200);
-    return toView(booking);
+    return toView(booking, charge);
   }
 
+  /** A member key lists only its own bookings. */
   @Get()
+  @Roles('admin', 'manager', 'integration', 'member')
   async list(
     @Query(new ZodBody(listBookingsSchema)) query: z.infer<typeof listBookingsSchema>,
     @CurrentPrincipal() principal: Principal,
   ) {
     const siteId = siteOf(principal, query.site);
-    return (await this.bookings.list(siteId, query.from, query.to)).map(toView);
+    const bookings =
+      principal.role === 'member'
+        ? await this.bookings.listForMember(siteId, principal.memberId!, query.from, query.to)
+        : await this.bookings.list(siteId, query.from, query.to);
+    return bookings.map((b) => toView(b));
   }
 
   @Get(':id')
+  @Roles('admin', 'manager', 'integration', 'member')
   async get(
     @Param('id') id: string,
     @Query('site') site: string | undefined,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return toView(await this.bookings.get(siteOf(principal, site), id));
+    const siteId = siteOf(principal, site);
+    const booking = await this.ownBooking(principal, siteId, id);
+    return toView(booking, await this.bookings.charge(siteId, id));
   }
 
   @Patch(':id')
@@ -110,12 +136,34 @@ export class BookingsController {
     }
   }
 
+  /**
+   * Cancelled up to the kind's free cancellation time before the start, a paid booking gives back its credits, voucher
+   * balance and pass minutes and its charge is not billed (`payment.refunded`); later, everything stays spent.
+   */
   @Delete(':id')
+  @Roles('admin', 'manager', 'integration', 'member')
   async cancel(
     @Param('id') id: string,
     @Query('site') site: string | undefined,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return toView(await this.bookings.cancel(siteOf(principal, site), id));
+    const siteId = siteOf(principal, site);
+    await this.ownBooking(principal, siteId, id);
+    const booking = await this.bookings.cancel(siteId, id);
+    return toView(booking, await this.bookings.charge(siteId, id));
   }
+
+  /** The booking, when the caller may see it: a member key sees only its member's (others are "not found"). */
+  private async ownBooking(principal: Principal, siteId: string, id: string) {
+    const booking = await this.bookings.get(siteId, id);
+    if (principal.role === 'member' && booking.memberId !== principal.memberId)
+      throw notFound(`booking ${id}`);
+    return booking;
+  }
+}
+
+function bookedBy(principal: Principal): 'staff' | 'member' | undefined {
+  if (principal.role === 'admin' || principal.role === 'manager') return 'staff';
+  if (principal.role === 'member') return 'member';
+  return undefined;
 }

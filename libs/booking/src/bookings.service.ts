@@ -5,6 +5,8 @@ import { Queryable } from '@cw/database';
 import { Booking, CheckInOutcome } from './booking.types';
 import { BookingsEvents } from './bookings.events';
 import { BookingsRepository } from './bookings.repository';
+import { BookingCharge } from './payment/booking-charges.repository';
+import { Guest, PaidBookings } from './payment/paid-bookings';
 
 const OVERLAP = '23P01';
 const FOREIGN_KEY = '23503';
@@ -17,6 +19,13 @@ export interface CreateBooking {
   start: Date;
   end: Date;
   source: 'api' | 'external';
+  /** A booking for someone who is not a member: checked against the rules for guests and charged in full. */
+  guest?: Guest | null;
+  /**
+   * Who asks: staff (admin, manager) may book kinds reserved for staff; a member key's booking is always a member
+   * booking. Unset: an integration or external system.
+   */
+  bookedBy?: 'staff' | 'member';
 }
 
 export interface MoveBooking {
@@ -39,24 +48,54 @@ export class BookingsService {
   constructor(
     private readonly repo: BookingsRepository,
     private readonly events: BookingsEvents,
+    private readonly paid: PaidBookings,
   ) {}
 
-  async create(input: CreateBooking): Promise<{ booking: Booking; created: boolean }> {
+  async create(
+    input: CreateBooking,
+  ): Promise<{ booking: Booking; created: boolean; charge?: BookingCharge }> {
     if (input.end <= input.start)
       throw new DomainError(ErrorCode.Validation, 'end must be after start', [
         { path: 'end', message: 'must be after start' },
       ]);
     const id = input.id ?? `bk_${randomUUID()}`;
+    const memberId = input.memberId ?? null;
+    const guest = input.guest ?? null;
+    const paid =
+      input.source === 'api' &&
+      (guest !== null ||
+        input.bookedBy === 'member' ||
+        (await this.paid.applies(input.siteId, memberId, guest)));
     try {
-      const booking = await this.repo.insert({
-        siteId: input.siteId,
-        id,
-        resourceId: input.resourceId,
-        memberId: input.memberId ?? null,
-        start: input.start,
-        end: input.end,
-        source: input.source,
-      });
+      let booking: Booking | undefined;
+      let charge: BookingCharge | undefined;
+      if (paid) {
+        const existing = await this.repo.find(input.siteId, id);
+        const made = existing
+          ? undefined
+          : await this.paid.create({
+              siteId: input.siteId,
+              id,
+              resourceId: input.resourceId,
+              memberId,
+              guest,
+              start: input.start,
+              end: input.end,
+              byStaff: input.bookedBy === 'staff',
+            });
+        booking = made?.booking;
+        charge = made?.charge;
+      } else {
+        booking = await this.repo.insert({
+          siteId: input.siteId,
+          id,
+          resourceId: input.resourceId,
+          memberId,
+          start: input.start,
+          end: input.end,
+          source: input.source,
+        });
+      }
       if (!booking) {
         // Same id again: idempotent when it describes the same booking, a conflict otherwise.
         const existing = (await this.repo.find(input.siteId, id))!;
@@ -66,10 +105,10 @@ export class BookingsService {
           +existing.end === +input.end;
         if (!same)
           throw new DomainError(ErrorCode.Conflict, `booking ${id} already exists with other details`);
-        return { booking: existing, created: false };
+        return { booking: existing, created: false, charge: await this.paid.charge(input.siteId, id) };
       }
       this.events.emit('booking.changed', { booking, previous: null });
-      return { booking, created: true };
+      return { booking, created: true, ...(charge ? { charge } : {}) };
     } catch (error) {
       throw this.translate(error, input.resourceId);
     }
@@ -85,6 +124,15 @@ export class BookingsService {
     return this.repo.listForSite(siteId, from, to);
   }
 
+  async listForMember(siteId: string, memberId: string, from: Date, to: Date): Promise<Booking[]> {
+    return (await this.repo.listForSite(siteId, from, to)).filter((b) => b.memberId === memberId);
+  }
+
+  /** What a member or guest booking cost and how it was paid; undefined for bookings without a price. */
+  charge(siteId: string, id: string): Promise<BookingCharge | undefined> {
+    return this.paid.charge(siteId, id);
+  }
+
   async move(siteId: string, id: string, change: MoveBooking): Promise<Booking> {
     return this.mutate(siteId, id, async (tx, current) => {
       if (current.status !== 'confirmed') {
@@ -93,6 +141,7 @@ export class BookingsService {
           `booking ${id} is ${current.status}; only a confirmed booking can be moved`,
         );
       }
+      await this.paid.assertMovable(tx, current);
       const next = {
         resourceId: change.resourceId ?? current.resourceId,
         start: change.start ?? current.start,
@@ -120,7 +169,9 @@ export class BookingsService {
           `booking ${id} is ${current.status} and cannot be cancelled`,
         );
       }
-      return this.repo.setStatus(tx, siteId, id, 'cancelled');
+      const cancelled = await this.repo.setStatus(tx, siteId, id, 'cancelled');
+      await this.paid.onCancel(tx, current);
+      return cancelled;
     });
   }
 

@@ -6,3 +6,8 @@ export * from './booking.module';
 export * from './external-bookings.listener';
 export * from './dto/booking.dto';
 export * from './pricing/booking-pricer';
+export * from './rules/booking-rules';
+export * from './rules/opening-hours';
+export * from './rules/booking-rules.repository';
+export * from './payment/booking-charges.repository';
+export * from './payment/paid-bookings';
