@@ -67,7 +67,8 @@ export class KpiRepository {
       `${SLICES_CTE}
        SELECT resource_id, sum(occupied_s) AS occupied_s, sum(booked_s) AS booked_s, sum(used_s) AS used_s,
               sum(started) AS started
-       FROM slice_rows GROUP BY resource_id`,
+       -- $4 (the zone) is typed here because only the materialiser's insert reads it
+       FROM slice_rows WHERE $4::text IS NOT NULL GROUP BY resource_id`,
       [
         r.siteId,
         r.from.toISOString(),
