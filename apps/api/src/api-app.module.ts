@@ -6,7 +6,7 @@ import { BookingModule } from '@cw/booking';
 import { ChurnModule } from '@cw/churn';
 import { CreditsModule } from '@cw/credits';
 import { AppConfig, ConfigModule } from '@cw/config';
-import { DatabaseModule } from '@cw/database';
+import { DatabaseMaintenanceModule, DatabaseModule } from '@cw/database';
 import { DemoModule } from '@cw/demo';
 import { HealthModule } from '@cw/health';
 import { IngestHttpModule, IngestMqttModule } from '@cw/ingest';
@@ -40,6 +40,7 @@ export class ApiAppModule {
         loggingModule,
         ClockModule,
         DatabaseModule,
+        DatabaseMaintenanceModule,
         MetricsModule,
         AuthModule,
         MqttModule,

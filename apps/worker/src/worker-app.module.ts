@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@cw/auth';
 import { AppConfig, ConfigModule } from '@cw/config';
-import { DatabaseModule } from '@cw/database';
+import { DatabaseMaintenanceModule, DatabaseModule } from '@cw/database';
 import { HealthModule } from '@cw/health';
 import { MetricsModule } from '@cw/metrics';
 import { ClockModule, loggingModule } from '@cw/runtime';
@@ -20,6 +20,7 @@ export class WorkerAppModule {
         loggingModule,
         ClockModule,
         DatabaseModule,
+        DatabaseMaintenanceModule,
         MetricsModule,
         AuthModule,
         HealthModule,

@@ -4,3 +4,6 @@ export * from './database.factory';
 export * from './pg/pg.adapter';
 export * from './pglite/embedded.adapter';
 export * from './migrations/migration-runner';
+export * from './maintenance/planner-statistics';
+export * from './maintenance/planner-statistics.job';
+export * from './maintenance/database-maintenance.module';

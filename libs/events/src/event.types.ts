@@ -28,9 +28,18 @@ export interface SensorReading extends Stamped {
   payload: SensorPayload;
 }
 
+/** Where an event came in and as what: kept so a refusal found later can still be dead-lettered whole. */
+export interface EventOrigin {
+  source: EventSource;
+  topic: string | null;
+  raw: string;
+}
+
 export interface BookingEvent extends Stamped {
   type: 'booking';
   payload: BookingPayload;
+  /** Set by ingest: a booking event can still be refused when applied (an overlap), after it was stored. */
+  origin?: EventOrigin;
 }
 
 /** A validated, mapped, time-checked event ready to be written. */

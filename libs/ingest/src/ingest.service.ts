@@ -94,6 +94,18 @@ export class IngestService implements OnModuleDestroy {
     return this.process(decodeHttpBatch(items), principal, 'http', receivedAt);
   }
 
+  /**
+   * Dead letters found after ingest, by whoever applies stored events (a booking event refused as an overlap): kept
+   * the way ingest keeps its own refusals, raw payload and reason, through the same batched writer.
+   */
+  async deadLetter(rejected: RejectedEvent[]): Promise<void> {
+    if (rejected.length === 0) return;
+    await this.batcher.add(rejected.map((r) => ({ kind: 'rejected' as const, rejected: r })));
+    const bySource = new Map<EventSource, number>();
+    rejected.forEach((r) => bySource.set(r.source, (bySource.get(r.source) ?? 0) + 1));
+    bySource.forEach((count, source) => this.metrics.rejected.inc({ source }, count));
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.batcher.drain();
     this.batcher.close();
@@ -170,7 +182,11 @@ export class IngestService implements OnModuleDestroy {
         reason: mapped.reason,
         errors: [{ path: mapped.path ?? '(root)', message: mapped.reason }],
       };
-    accepted.push({ index, event: mapped.event });
+    const event: PlatformEvent =
+      mapped.event.type === 'booking'
+        ? { ...mapped.event, origin: { source, topic: candidate.topic, raw: candidate.raw } }
+        : mapped.event;
+    accepted.push({ index, event });
     return undefined;
   }
 

@@ -78,8 +78,21 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
         ({ booking }) => void this.serial(() => this.onBooking(booking)),
       ),
       this.clock.on('changed', () => {
+        // A clock set elsewhere (a simulation) may have jumped past a close or back before one.
+        const now = this.clock.now().getTime();
+        for (const site of this.loaded.values()) {
+          site.nextCloseAt = nextClosingTime(site.openingHours, site.timeZone, now);
+          const lastClose = lastClosingTime(site.openingHours, site.timeZone, now);
+          for (const { model } of site.resources.values()) {
+            // Back before the last reset: counts from the new present on must count again.
+            if (model.countResetAt > now) model.countResetAt = lastClose ?? 0;
+            else if (lastClose !== null) resetCounter(model, lastClose);
+          }
+        }
         this.timerAt = null;
-        this.rearm();
+        void this.serial(async () => {
+          for (const [siteId, site] of this.loaded) await this.evaluateSite(siteId, site);
+        });
       }),
       this.sitesService.onSiteChanged((siteId) => {
         this.sites.delete(siteId);

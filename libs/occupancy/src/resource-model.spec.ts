@@ -5,6 +5,7 @@ import {
   BookingMemory,
   DEFAULT_RULES,
   emptyModel,
+  resetCounter,
   resolveState,
   upsertBooking,
 } from './resource-model';
@@ -67,6 +68,32 @@ describe('resolveState', () => {
     expect(resolveState(m, t0 + 2 * MIN).occupancy).toBe(1);
     applyCounter(m, 'count', 4, t0 + 3 * MIN);
     expect(resolveState(m, t0 + 3 * MIN).occupancy).toBe(4);
+  });
+
+  it('resets a people counter to 0 at site close and ignores counts from before the reset', () => {
+    const m = emptyModel();
+    applyCounter(m, 'people_in', 3, t0);
+    applyCounter(m, 'people_out', 1, t0 + MIN);
+    expect(resolveState(m, t0 + MIN)).toMatchObject({ state: 'occupied', occupancy: 2 });
+    // Two people never counted out: at close the counter starts over instead of carrying them into tomorrow.
+    expect(resetCounter(m, t0 + 10 * MIN)).toBe(true);
+    expect(resolveState(m, t0 + 10 * MIN)).toMatchObject({ state: 'free', occupancy: 0 });
+    // A late "out" from before the close arrives after it: it neither counts nor drives the counter negative.
+    applyCounter(m, 'people_out', 2, t0 + 9 * MIN);
+    applyCounter(m, 'people_in', 1, t0 + 5 * MIN);
+    expect(resolveState(m, t0 + 11 * MIN).occupancy).toBe(0);
+    applyCounter(m, 'people_in', 1, t0 + 12 * MIN);
+    expect(resolveState(m, t0 + 12 * MIN)).toMatchObject({ state: 'occupied', occupancy: 1 });
+    // The same close twice is one reset.
+    expect(resetCounter(m, t0 + 10 * MIN)).toBe(false);
+    expect(resolveState(m, t0 + 12 * MIN).occupancy).toBe(1);
+  });
+
+  it('leaves a resource without a counter without a count at close', () => {
+    const m = emptyModel();
+    applyPresence(m, 'pir', 1, t0);
+    expect(resetCounter(m, t0 + MIN)).toBe(false);
+    expect(resolveState(m, t0 + MIN)).toMatchObject({ state: 'occupied', occupancy: null });
   });
 
   it('treats a door event as presence in a small room for the door hold', () => {

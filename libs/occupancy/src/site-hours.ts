@@ -53,7 +53,9 @@ function localDay(instant: number, timeZone: string): number {
 function zonedInstant(day: number, minutes: number, timeZone: string): number {
   const naive = day + minutes * 60_000;
   const first = naive - offsetMs(naive, timeZone);
-  return naive - offsetMs(first, timeZone);
+  const second = naive - offsetMs(first, timeZone);
+  // In a gap the second pass lands before the change, under the old offset: the later reading is the one meant.
+  return offsetMs(second, timeZone) === offsetMs(first, timeZone) ? second : Math.max(first, second);
 }
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
