@@ -184,22 +184,64 @@ export class WebhooksRepository {
   }
 
   async findWork(deliveryId: string): Promise<DeliveryWork | undefined> {
+    return (await this.findWorkMany([deliveryId]))[0];
+  }
+
+  /** `findWork` for many deliveries in one statement; undefined where there is none, in the order asked. */
+  async findWorkMany(deliveryIds: string[]): Promise<(DeliveryWork | undefined)[]> {
+    if (deliveryIds.length === 0) return [];
     const { rows } = await this.db.query<
       DeliveryRow & { url: string; secret: string; subscription_status: SubscriptionStatus }
     >(
       `SELECT ${DELIVERY_COLUMNS}, s.url, s.secret, s.status AS subscription_status
        FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
-       WHERE d.id = $1`,
-      [deliveryId],
+       WHERE d.id = ANY ($1::text[])`,
+      [deliveryIds],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      ...toDelivery(row),
-      url: row.url,
-      secret: row.secret,
-      subscriptionStatus: row.subscription_status,
-    };
+    const byId = new Map(
+      rows.map((row) => [
+        row.id,
+        { ...toDelivery(row), url: row.url, secret: row.secret, subscriptionStatus: row.subscription_status },
+      ]),
+    );
+    return deliveryIds.map((id) => byId.get(id));
+  }
+
+  /**
+   * Many attempts that disable nothing, each stored with its delivery's new state, in one statement (atomic, as a
+   * single statement is). Guarded like `recordAttempt`: per attempt, false when another run already logged it.
+   */
+  async recordAttempts(attempts: AttemptRecordInput[]): Promise<boolean[]> {
+    if (attempts.length === 0) return [];
+    const { rows } = await this.db.query<{ delivery_id: string; attempt: number }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::text[], $6::int[], $7::text[],
+           $8::timestamptz[]) AS i(delivery_id, attempt, at, status_code, error, duration_ms, status, next_attempt_at)
+       ), updated AS (
+         UPDATE webhook_deliveries d SET attempts = i.attempt, status = i.status, next_attempt_at = i.next_attempt_at,
+           last_status = i.status_code, last_error = i.error,
+           delivered_at = CASE WHEN i.status = 'delivered' THEN i.at ELSE d.delivered_at END
+         FROM input i
+         WHERE d.id = i.delivery_id AND d.attempts = i.attempt - 1 AND d.status = 'pending'
+         RETURNING d.id, d.attempts
+       )
+       INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms)
+       SELECT i.delivery_id, i.attempt, i.at, i.status_code, i.error, i.duration_ms
+       FROM input i JOIN updated u ON u.id = i.delivery_id AND u.attempts = i.attempt
+       RETURNING delivery_id, attempt`,
+      [
+        attempts.map((a) => a.deliveryId),
+        attempts.map((a) => a.attempt),
+        attempts.map((a) => a.at.toISOString()),
+        attempts.map((a) => a.statusCode),
+        attempts.map((a) => a.error),
+        attempts.map((a) => a.durationMs),
+        attempts.map((a) => a.status),
+        attempts.map((a) => a.nextAttemptAt?.toISOString() ?? null),
+      ],
+    );
+    const stored = new Set(rows.map((r) => `${r.delivery_id}#${r.attempt}`));
+    return attempts.map((a) => stored.has(`${a.deliveryId}#${a.attempt}`));
   }
 
   /**

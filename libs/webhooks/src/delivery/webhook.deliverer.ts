@@ -5,7 +5,8 @@ import { JobQueue } from '@cw/jobs';
 import { webhookHeaders } from '../signing/standard-webhooks';
 import { WebhookBody, WebhookEventType } from '../webhooks.events';
 import { WebhooksRepository } from '../webhooks.repository';
-import { DeliveryWork } from '../webhooks.types';
+import { AttemptRecordInput, DeliveryWork } from '../webhooks.types';
+import { Coalescer } from './coalescer';
 import { deliverJobId, deliverWebhookJob } from './deliver.job';
 import { AttemptResult, decideOutcome, describeResult } from './retry-policy';
 import { WebhookHttpClient } from './webhook-http.client';
@@ -23,6 +24,9 @@ export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
   private readonly timeoutMs: number;
   private readonly retryBaseMs: number;
   private readonly concurrency: number;
+  /** The attempts running at once read their work and record their outcomes together. */
+  private readonly work: Coalescer<string, DeliveryWork | undefined>;
+  private readonly outcomes: Coalescer<AttemptRecordInput, boolean>;
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -35,6 +39,8 @@ export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
     this.timeoutMs = config.get('WEBHOOK_TIMEOUT_MS');
     this.retryBaseMs = config.get('WEBHOOK_RETRY_BASE_MS');
     this.concurrency = config.get('WEBHOOK_CONCURRENCY');
+    this.work = new Coalescer((ids) => this.repository.findWorkMany(ids));
+    this.outcomes = new Coalescer((attempts) => this.recordMany(attempts));
   }
 
   onModuleInit(): void {
@@ -66,7 +72,7 @@ export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async attempt(deliveryId: string, attempt: number): Promise<void> {
-    const work = await this.repository.findWork(deliveryId);
+    const work = await this.work.call(deliveryId);
     if (!work || work.status !== 'pending') return;
     if (work.attempts >= attempt) {
       // This attempt was stored by an earlier run that failed before queueing the next one: queue it now.
@@ -83,7 +89,7 @@ export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
     const outcome = decideOutcome(result, number, work.maxAttempts, this.retryBaseMs);
     const nextAttemptAt =
       outcome.status === 'pending' ? new Date(this.clock.now().getTime() + outcome.retryInMs) : null;
-    const recorded = await this.repository.recordAttempt({
+    const recorded = await this.outcomes.call({
       deliveryId: work.id,
       attempt: number,
       at,
@@ -101,6 +107,24 @@ export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
           `${describeResult(result).error ?? ''}`,
       );
     }
+  }
+
+  /** A disabling attempt touches the subscription and its other deliveries: that rare one keeps its transaction. */
+  private async recordMany(attempts: AttemptRecordInput[]): Promise<boolean[]> {
+    const results = new Map<AttemptRecordInput, boolean>();
+    const plain: AttemptRecordInput[] = [];
+    const seen = new Set<string>();
+    for (const a of attempts) {
+      if (a.disableSubscription !== undefined || seen.has(a.deliveryId))
+        results.set(a, await this.repository.recordAttempt(a));
+      else {
+        seen.add(a.deliveryId);
+        plain.push(a);
+      }
+    }
+    const stored = await this.repository.recordAttempts(plain);
+    plain.forEach((a, i) => results.set(a, stored[i]));
+    return attempts.map((a) => results.get(a) ?? false);
   }
 
   /** The address is checked again before every attempt: a name that was public at subscription time may not be now. */
