@@ -3,6 +3,7 @@ import { Database, Queryable } from '@cw/database';
 import { BillingPeriod } from './proration';
 import { BuyerRecord, BuyerRef, PendingContract, PendingWork, SiteBilling } from './billing.types';
 import { ChargeToBill, UsageToBill } from './billing-lines';
+import { SeriesHeadLock } from './invoices.repository';
 
 interface ContractRow {
   id: string;
@@ -29,6 +30,21 @@ interface ChargeRow {
   description: string;
   amount_minor: number;
   charge_date: string;
+}
+
+export interface LockedContract {
+  id: string;
+  price_minor: number;
+  start_date: string;
+  end_date: string | null;
+  status: string;
+}
+
+export interface LockedWork {
+  contracts: Map<string, LockedContract>;
+  /** booking id -> charge still billable (not refunded). */
+  billableUsage: Map<string, number>;
+  head: SeriesHeadLock;
 }
 
 export interface BillingRunRecord {
@@ -256,37 +272,49 @@ export class BillingRunsRepository {
   }
 
   /**
-   * Inside the issuing transaction: locks the contracts (a concurrent plan change waits) and returns them as they
-   * are now, so the caller can check its snapshot still holds.
+   * First statement of an issuing transaction, one round trip: locks the contracts (a concurrent plan change waits)
+   * and the booking charges (a concurrent refund waits) and returns them as they are now, so the caller can check its
+   * snapshot still holds; then takes the series head under its row lock (see InvoicesRepository.lockSeries).
    */
-  async lockContracts(
-    q: Queryable,
+  async lockForIssue(
+    tx: Queryable,
     siteId: string,
-    ids: string[],
-  ): Promise<
-    { id: string; price_minor: number; start_date: string; end_date: string | null; status: string }[]
-  > {
-    const { rows } = await q.query<{
-      id: string;
-      price_minor: number;
-      start_date: string;
-      end_date: string | null;
-      status: string;
+    contractIds: string[],
+    bookingIds: string[],
+    series: string,
+  ): Promise<LockedWork> {
+    const { rows } = await tx.query<{
+      contracts: LockedContract[] | string | null;
+      usage: { booking_id: string; charge_minor: number; refunded: boolean }[] | string | null;
+      next_number: number;
+      last_hash: string | null;
     }>(
-      `SELECT id, price_minor, start_date::text AS start_date, end_date::text AS end_date, status FROM contracts
-       WHERE site_id = $1 AND id = ANY ($2::text[]) ORDER BY id FOR SHARE`,
-      [siteId, ids],
+      `WITH c AS (
+         SELECT id, price_minor, start_date::text AS start_date, end_date::text AS end_date, status FROM contracts
+         WHERE site_id = $1 AND id = ANY ($2::text[]) ORDER BY id FOR SHARE
+       ), u AS (
+         SELECT booking_id, charge_minor, refunded_at IS NOT NULL AS refunded FROM booking_charges
+         WHERE site_id = $1 AND booking_id = ANY ($3::text[]) ORDER BY booking_id FOR SHARE
+       ), locked AS (
+         SELECT (SELECT json_agg(c) FROM c) AS contracts, (SELECT json_agg(u) FROM u) AS usage
+       ), head AS (
+         INSERT INTO invoice_series (site_id, series) SELECT $1, $4 FROM locked
+         ON CONFLICT (site_id, series) DO UPDATE SET next_number = invoice_series.next_number
+         RETURNING next_number, last_hash
+       )
+       SELECT locked.contracts, locked.usage, head.next_number, head.last_hash FROM locked, head`,
+      [siteId, contractIds, bookingIds, series],
     );
-    return rows;
-  }
-
-  /** Locks the booking charges (a concurrent refund waits) and returns those still billable, with their amounts. */
-  async lockUsage(q: Queryable, siteId: string, bookingIds: string[]): Promise<Map<string, number>> {
-    const { rows } = await q.query<{ booking_id: string; charge_minor: number; refunded: boolean }>(
-      `SELECT booking_id, charge_minor, refunded_at IS NOT NULL AS refunded FROM booking_charges
-       WHERE site_id = $1 AND booking_id = ANY ($2::text[]) ORDER BY booking_id FOR SHARE`,
-      [siteId, bookingIds],
-    );
-    return new Map(rows.filter((r) => !r.refunded).map((r) => [r.booking_id, r.charge_minor]));
+    const row = rows[0];
+    const parse = <T>(value: T[] | string | null): T[] =>
+      value === null ? [] : typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
+    const usage = parse(row.usage);
+    return {
+      contracts: new Map(parse(row.contracts).map((c) => [c.id, c])),
+      billableUsage: new Map(
+        usage.filter((u) => !u.refunded).map((u) => [u.booking_id, Number(u.charge_minor)]),
+      ),
+      head: { nextNumber: row.next_number, lastHash: row.last_hash },
+    };
   }
 }

@@ -133,58 +133,51 @@ export class BillingRunsService {
     const now = this.clock.now();
     const issueDate = localDate(now, site.timeZone);
     return this.db.transaction(async (tx) => {
-      if (group.contracts.length) {
-        const current = new Map(
-          (
-            await this.runs.lockContracts(
-              tx,
-              site.siteId,
-              group.contracts.map((c) => c.id),
-            )
-          ).map((c) => [c.id, c]),
-        );
-        for (const c of group.contracts) {
-          const now = current.get(c.id);
-          if (
-            !now ||
-            now.status === 'cancelled' ||
-            now.price_minor !== c.priceMinor ||
-            now.end_date !== c.endDate
-          )
-            throw new StaleWorkError(`contract ${c.id} changed while it was being billed`);
-        }
+      const locked = await this.runs.lockForIssue(
+        tx,
+        site.siteId,
+        group.contracts.map((c) => c.id),
+        group.usage.map((u) => u.bookingId),
+        INVOICE_SERIES,
+      );
+      for (const c of group.contracts) {
+        const current = locked.contracts.get(c.id);
+        if (
+          !current ||
+          current.status === 'cancelled' ||
+          current.price_minor !== c.priceMinor ||
+          current.end_date !== c.endDate
+        )
+          throw new StaleWorkError(`contract ${c.id} changed while it was being billed`);
       }
-      if (group.usage.length) {
-        const billable = await this.runs.lockUsage(
-          tx,
-          site.siteId,
-          group.usage.map((u) => u.bookingId),
-        );
-        for (const u of group.usage)
-          if (billable.get(u.bookingId) !== u.chargeMinor)
-            throw new StaleWorkError(`booking charge ${u.bookingId} changed while it was being billed`);
-      }
-      const issued = await this.issuer.issue(tx, {
-        siteId: site.siteId,
-        series: INVOICE_SERIES,
-        kind: 'invoice',
-        buyer: buyer.document,
-        memberId: buyer.memberId,
-        companyId: buyer.companyId,
-        currency: site.currency,
-        periodStart: period.start,
-        periodEnd: period.end,
-        issueDate,
-        dueDate: addDays(issueDate, options.dueDays ?? DEFAULT_DUE_DAYS),
-        totals,
-        lines,
-        correctsId: null,
-        note: null,
-        billingRunId: runId,
-        issuedAt: now,
-        contractIds: group.contracts.map((c) => c.id),
-        chargeIds: group.charges.map((c) => c.id),
-      });
+      for (const u of group.usage)
+        if (locked.billableUsage.get(u.bookingId) !== u.chargeMinor)
+          throw new StaleWorkError(`booking charge ${u.bookingId} changed while it was being billed`);
+      const issued = await this.issuer.issue(
+        tx,
+        {
+          siteId: site.siteId,
+          series: INVOICE_SERIES,
+          kind: 'invoice',
+          buyer: buyer.document,
+          memberId: buyer.memberId,
+          companyId: buyer.companyId,
+          currency: site.currency,
+          periodStart: period.start,
+          periodEnd: period.end,
+          issueDate,
+          dueDate: addDays(issueDate, options.dueDays ?? DEFAULT_DUE_DAYS),
+          totals,
+          lines,
+          correctsId: null,
+          note: null,
+          billingRunId: runId,
+          issuedAt: now,
+          contractIds: group.contracts.map((c) => c.id),
+          chargeIds: group.charges.map((c) => c.id),
+        },
+        locked.head,
+      );
       return issued.id;
     });
   }

@@ -3,7 +3,7 @@ import { Queryable } from '@cw/database';
 import { DraftLine } from './billing-lines';
 import { BuyerDocument } from './billing.types';
 import { FiscalLine, formatQuantity, invoiceHash } from './invoice-hash';
-import { InvoicesRepository, StoredInvoice } from './invoices.repository';
+import { InvoicesRepository, SeriesHeadLock, StoredInvoice } from './invoices.repository';
 import { InvoiceTotals } from './tax';
 
 export const INVOICE_SERIES = 'INV';
@@ -50,8 +50,9 @@ export const invoiceId = (series: string, number: number) => `${series}-${String
 export class InvoiceIssuer {
   constructor(private readonly invoices: InvoicesRepository) {}
 
-  async issue(tx: Queryable, draft: InvoiceDraft): Promise<StoredInvoice> {
-    const head = await this.invoices.lockSeries(tx, draft.siteId, draft.series);
+  /** `head`: the series head when the caller already locked it in this transaction (saves a round trip). */
+  async issue(tx: Queryable, draft: InvoiceDraft, head?: SeriesHeadLock): Promise<StoredInvoice> {
+    head ??= await this.invoices.lockSeries(tx, draft.siteId, draft.series);
     const number = head.nextNumber;
     const lines: FiscalLine[] = draft.lines.map((l) => ({
       lineNo: l.lineNo,

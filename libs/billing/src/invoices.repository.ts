@@ -126,6 +126,11 @@ function toLine(r: LineRow): FiscalLine {
 const buyerFilter = (buyer: BuyerRef, index: number) =>
   buyer.type === 'company' ? `i.company_id = $${index}` : `i.company_id IS NULL AND i.member_id = $${index}`;
 
+export interface SeriesHeadLock {
+  nextNumber: number;
+  lastHash: string | null;
+}
+
 export interface InvoiceFilter {
   memberId?: string;
   companyId?: string;
