@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { assertSiteAccess, CurrentPrincipal, Principal, Roles } from '@cw/auth';
 import { DomainError, ErrorCode, forbidden, notFound, ZodBody } from '@cw/common';
@@ -38,6 +38,18 @@ export class BookingsController {
    */
   @Post()
   @Roles('admin', 'manager', 'integration', 'member')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: {
+        site: 'madrid-1',
+        resource: 'room-1',
+        member: 'm-17',
+        start: '2026-05-04T10:00:00+02:00',
+        end: '2026-05-04T11:00:00+02:00',
+      },
+    },
+  })
   async create(
     @Body(new ZodBody(createBookingSchema)) body: z.infer<typeof createBookingSchema>,
     @CurrentPrincipal() principal: Principal,
@@ -61,6 +73,7 @@ export class BookingsController {
       end: body.end,
       source: 'api',
       bookedBy: bookedBy(principal),
+      quoteId: body.quote,
     });
     // A replayed id belongs to whoever made it: a member key learns nothing about another's booking.
     if (principal.role === 'member' && booking.memberId !== principal.memberId)

@@ -26,6 +26,8 @@ export interface CreateBooking {
    * booking. Unset: an integration or external system.
    */
   bookedBy?: 'staff' | 'member';
+  /** A price quote the booker was given (member and guest bookings; others have no price). */
+  quoteId?: string;
 }
 
 export interface MoveBooking {
@@ -82,6 +84,7 @@ export class BookingsService {
               start: input.start,
               end: input.end,
               byStaff: input.bookedBy === 'staff',
+              quoteId: input.quoteId,
             });
         booking = made?.booking;
         charge = made?.charge;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertMemberAccess, assertSiteAccess, CurrentPrincipal, Principal, Roles } from '@cw/auth';
 import { Clock, ZodBody } from '@cw/common';
 import { z } from 'zod';
@@ -21,6 +21,9 @@ export class MemberCreditsController {
   /** `?period=YYYY-MM` (a calendar month in the site's zone); the current one by default. */
   @Get('credits')
   @Roles('admin', 'manager', 'member')
+  @ApiOperation({
+    summary: "A member's plan credits in a period: granted, spent, refunded, balance, entries",
+  })
   async balance(
     @Param('site') site: string,
     @Param('member') member: string,
@@ -34,6 +37,10 @@ export class MemberCreditsController {
   /** Sells a day pass or hour pack plan: the member's pass, and a one-off charge on their next invoice. */
   @Post('passes')
   @Roles('admin', 'manager')
+  @ApiOperation({
+    summary: 'Sell a day pass or hour pack plan to a member (the pass and its one-off charge)',
+  })
+  @ApiBody({ schema: { type: 'object', example: { plan: 'day-pass-5' } } })
   async sell(
     @Param('site') site: string,
     @Param('member') member: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { assertMemberAccess, assertSiteAccess, CurrentPrincipal, Principal, Roles } from '@cw/auth';
 import { Clock, invalid, notFound, ZodBody } from '@cw/common';
 import { z } from 'zod';
@@ -27,6 +27,25 @@ export class VouchersController {
 
   @Post()
   @Roles('admin', 'manager')
+  @ApiOperation({
+    summary: 'Issue one voucher or a batch of codes',
+    description:
+      '`value` is minor units (money), days (day_pass) or minutes (hour_pack). `count` up to 1000 random codes after ' +
+      '`prefix`, or one `code` of your choosing. Money vouchers create no charge.',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: {
+        kind: 'money',
+        value: 2500,
+        expiresAt: '2026-12-31T23:59:59+01:00',
+        count: 50,
+        prefix: 'XMAS-',
+      },
+    },
+  })
+  @ApiResponse({ status: 201, description: '`{codes, vouchers}`' })
   async issue(
     @Param('site') site: string,
     @Body(new ZodBody(issueVouchersSchema)) body: z.infer<typeof issueVouchersSchema>,
@@ -56,6 +75,7 @@ export class VouchersController {
 
   @Get(':code')
   @Roles('admin', 'manager', 'member')
+  @ApiOperation({ summary: 'A voucher with its balance and every spend (bookings, days of access, refunds)' })
   async get(
     @Param('site') site: string,
     @Param('code') code: string,
@@ -72,6 +92,9 @@ export class VouchersController {
   /** 200 with the voucher bound to the member; 409 when already redeemed or expired (with the reason). */
   @Post(':code/redeem')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Bind a code to a member (a member key redeems for itself)' })
+  @ApiBody({ schema: { type: 'object', example: { member: 'm-17' } } })
+  @ApiResponse({ status: 409, description: 'already redeemed, or expired (the message says which)' })
   @Roles('admin', 'manager', 'member')
   async redeem(
     @Param('site') site: string,

@@ -19,6 +19,8 @@ export const createBookingSchema = z
       .object({ name: z.string().trim().min(1).max(200), email: z.string().email().max(320).optional() })
       .strict()
       .optional(),
+    /** a price quote given earlier, honoured for a member or guest booking */
+    quote: ref.optional(),
     start: instant,
     end: instant,
   })

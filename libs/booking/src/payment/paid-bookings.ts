@@ -24,6 +24,8 @@ export interface PaidBookingInput {
   end: Date;
   /** The caller is an admin or manager (rules may reserve a kind for staff). */
   byStaff: boolean;
+  /** A price quote given to the booker earlier, which the pricer honours. */
+  quoteId?: string;
 }
 
 export interface CancelOutcome {
@@ -78,14 +80,6 @@ export class PaidBookings {
       openingHours: resource.openingHours,
     });
     if (refusal) throw refusal;
-    // Quoted before the transaction: a pricer reads (and may record its quote) on its own connection.
-    const quote = await this.pricer.quote({
-      siteId: input.siteId,
-      resourceId: input.resourceId,
-      start: input.start,
-      end: input.end,
-      memberId: input.memberId,
-    });
     return this.bookings.db.transaction(async (tx) => {
       const booking = await this.bookings.insert(
         {
@@ -100,6 +94,19 @@ export class PaidBookings {
         tx,
       );
       if (!booking) return undefined;
+      // Priced in the booking's transaction, so a quote honoured for it is used up only if the booking stands.
+      const quote = await this.pricer.quote(
+        {
+          siteId: input.siteId,
+          resourceId: input.resourceId,
+          start: input.start,
+          end: input.end,
+          memberId: input.memberId,
+          bookingId: booking.id,
+          ...(input.quoteId ? { quoteId: input.quoteId } : {}),
+        },
+        tx,
+      );
       const paid = input.memberId
         ? await this.payments.pay(tx, {
             siteId: input.siteId,

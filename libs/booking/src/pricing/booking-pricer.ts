@@ -8,6 +8,10 @@ export interface QuoteInput {
   start: Date;
   end: Date;
   memberId: string | null;
+  /** A quote the booker was given earlier, to be honoured (once) instead of today's price. */
+  quoteId?: string;
+  /** The booking being priced, when there is one (a quote honoured for it is tied to it). */
+  bookingId?: string;
 }
 
 export interface Quote {
@@ -22,6 +26,10 @@ export interface Quote {
  * replaces the binding; a confirmed booking keeps the price it was quoted, whatever a later binding says.
  */
 export abstract class BookingPricer {
+  /**
+   * With `q`, the booking's transaction: every read and write goes through it (on the embedded database a query on
+   * another connection would wait for that transaction to end), and a refusal rolls the booking back.
+   */
   abstract quote(input: QuoteInput, q?: Queryable): Promise<Quote>;
 }
 

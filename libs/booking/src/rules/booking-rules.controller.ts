@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { assertSiteAccess, CurrentPrincipal, Principal, Roles } from '@cw/auth';
 import { invalid, notFound, ZodBody } from '@cw/common';
 import { RESOURCE_KINDS } from '@cw/sites';
@@ -45,6 +45,19 @@ export class BookingRulesController {
 
   @Put(':kind')
   @Roles('admin', 'manager')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: {
+        who: 'members',
+        minLeadMinutes: 30,
+        maxAdvanceDays: 60,
+        maxLengthMinutes: 240,
+        withinOpeningHours: true,
+        freeCancelMinutes: 120,
+      },
+    },
+  })
   async put(
     @Param('site') site: string,
     @Param('kind') kind: string,
