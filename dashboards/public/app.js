@@ -71,6 +71,10 @@ function writeFragment() {
   if (store.site) params.set('site', store.site.id);
   if (store.floorId) params.set('floor', store.floorId);
   history.replaceState(null, '', `${location.pathname}${location.search}#${params}`);
+  // The KPI and at-risk pages open on the site shown here.
+  const site = store.site ? `#site=${encodeURIComponent(store.site.id)}` : '';
+  $('link-kpis').href = `/kpis${site}`;
+  $('link-risk').href = `/at-risk${site}`;
 }
 
 // ---- REST

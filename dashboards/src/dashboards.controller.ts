@@ -3,19 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@cw/auth';
 import { notFound } from '@cw/common';
+import { setPageHeaders } from './page-headers';
 import { readAsset } from './static-assets';
-
-// The pages load nothing from elsewhere (no CDN, no inline script): anything else that tries is injected, so refused.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "style-src 'self'",
-  "script-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /**
  * Public: the pages are static and hold no data; they ask for an API key in the browser and call the authenticated
@@ -30,6 +19,16 @@ export class DashboardsController {
     return this.send('index.html', req, res);
   }
 
+  @Get('kpis')
+  kpis(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.send('kpis.html', req, res);
+  }
+
+  @Get('at-risk')
+  atRisk(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.send('at-risk.html', req, res);
+  }
+
   @Get('assets/:file')
   asset(@Param('file') file: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.send(file, req, res);
@@ -38,11 +37,8 @@ export class DashboardsController {
   private async send(name: string, req: Request, res: Response): Promise<void> {
     const asset = await readAsset(name);
     if (!asset) throw notFound(`asset ${name}`);
-    // no-cache means revalidate: a new release shows up on the next load without fingerprinted file names.
-    res.setHeader('Cache-Control', 'no-cache');
+    setPageHeaders(res);
     res.setHeader('ETag', asset.etag);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     if (req.headers['if-none-match'] === asset.etag) {
       res.status(304).end();
       return;

@@ -4,7 +4,7 @@
  * those services' answers onto these shapes. Every figure is a number or null with the reason it is missing.
  */
 
-export type KpiPeriod = 'day' | 'week' | 'month';
+export type KpiPeriod = 'day' | 'week' | 'month' | 'year';
 
 export const OCCUPANCY_KPIS = [
   'utilisation',
@@ -71,7 +71,8 @@ export interface RevenueStream {
 }
 
 export interface MoneySnapshot {
-  currency: string;
+  /** Null when the money service had nothing to say for the month. */
+  currency: string | null;
   mrrMinor: number | null;
   revenueByStream: RevenueStream[] | null;
   churnRate: number | null;

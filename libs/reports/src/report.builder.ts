@@ -34,13 +34,14 @@ export interface ReportInputs {
   previousAtRisk: AtRiskSnapshot | null;
 }
 
-const OCCUPANCY_HEADLINES: { key: keyof KpiFigures & string; label: string; unit: FigureUnit }[] = [
-  { key: 'utilisation', label: 'Utilisation', unit: 'ratio' },
-  { key: 'bookingRate', label: 'Booking rate', unit: 'ratio' },
-  { key: 'bookedVsUsed', label: 'Booked vs used', unit: 'ratio' },
-  { key: 'noShowRate', label: 'No-show rate', unit: 'ratio' },
-  { key: 'peakOccupancy', label: 'Peak occupancy (people)', unit: 'count' },
-];
+const OCCUPANCY_HEADLINES: { key: Exclude<keyof KpiFigures, 'reasons'>; label: string; unit: FigureUnit }[] =
+  [
+    { key: 'utilisation', label: 'Utilisation', unit: 'ratio' },
+    { key: 'bookingRate', label: 'Booking rate', unit: 'ratio' },
+    { key: 'bookedVsUsed', label: 'Booked vs used', unit: 'ratio' },
+    { key: 'noShowRate', label: 'No-show rate', unit: 'ratio' },
+    { key: 'peakOccupancy', label: 'Peak occupancy (people)', unit: 'count' },
+  ];
 
 function figureOf(figures: KpiFigures | undefined, key: keyof KpiFigures): number | null {
   const value = figures?.[key];
@@ -119,7 +120,7 @@ export function buildBoardReport(input: ReportInputs): BoardReport {
       unit,
       figureOf(input.current.site, key),
       figureOf(previousSite ?? undefined, key),
-      input.current.site.reasons[key as keyof KpiFigures['reasons']],
+      input.current.site.reasons[key],
     ),
   );
   headlines.push(

@@ -60,7 +60,7 @@ describe('report chart specs', () => {
     const trend = valuesOf(utilisationTrendSpec(report.daily));
     expect(trend).toHaveLength(31 * 2);
     const march3 = trend.filter((v) => v.date === '2025-03-03');
-    expect(march3.find((v) => v.series === 'Utilisation')?.value).toBe(report.daily[2]!.utilisation);
+    expect(march3.find((v) => v.series === 'Utilisation')?.value).toBe(report.daily[2].utilisation);
     // 2025-03-01 is a Saturday: closed in the fixture, so a gap (null), never a zero.
     expect(trend.find((v) => v.date === '2025-03-01' && v.series === 'Utilisation')?.value).toBeNull();
 
@@ -70,7 +70,7 @@ describe('report chart specs', () => {
       membership.amountMinor / 100,
     );
     expect(valuesOf(revenueByStreamSpec(report.revenueByStream, 'JPY'))[0]?.amount).toBe(
-      report.revenueByStream![0]!.amountMinor,
+      report.revenueByStream![0].amountMinor,
     );
   });
 
@@ -88,7 +88,7 @@ describe('report chart specs', () => {
   it('render to SVG on the server, with an empty dataset too', async () => {
     const svg = await renderSvg(utilisationTrendSpec([]));
     expect(svg.startsWith('<svg')).toBe(true);
-    const full = await renderSvg(reportCharts(await fixtureReport())[1]!.spec);
+    const full = await renderSvg(reportCharts(await fixtureReport())[1].spec);
     expect(full).toContain('Hour-of-week heatmap');
     expect((full.match(/<path/g) ?? []).length).toBeGreaterThan(24);
   });

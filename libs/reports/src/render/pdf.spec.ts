@@ -23,10 +23,11 @@ describe('renderPdf', () => {
     const charts = await Promise.all(
       reportCharts(report).map(async (c) => ({ ...c, svg: await renderSvg(c.spec) })),
     );
-    const pdf = await renderPdf(report, charts);
+    const { pdf, pages } = await renderPdf(report, charts);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(expectedPageCount(report, charts.length)).toBe(1 + 4 + 1 + 1);
     expect(pagesIn(pdf)).toBe(expectedPageCount(report, charts.length));
+    expect(pages).toBe(pagesIn(pdf));
   });
 
   it('continues long tables on further pages', async () => {
@@ -38,13 +39,13 @@ describe('renderPdf', () => {
         new Date('2025-04-01T08:00:00Z'),
       ),
     );
-    const many = Array.from({ length: 65 }, (_, i) => ({ ...report.perResource[0]!, resourceId: `r${i}` }));
+    const many = Array.from({ length: 65 }, (_, i) => ({ ...report.perResource[0], resourceId: `r${i}` }));
     const long = {
       ...report,
       perResource: many,
       atRisk: { scoredOn: null, members: null, reason: 'not scored' },
     };
-    const pdf = await renderPdf(long, []);
+    const { pdf } = await renderPdf(long, []);
     expect(expectedPageCount(long, 0)).toBe(1 + 0 + 3 + 1);
     expect(pagesIn(pdf)).toBe(5);
   });

@@ -43,7 +43,12 @@ interface Column<T> {
  * the charts two to a page, the KPI tables per kind and per resource, and the at-risk members. The count depends
  * only on the number of charts and rows, so a reader (and a test) can predict it: see {@link expectedPageCount}.
  */
-export function renderPdf(report: BoardReport, charts: RenderedChart[]): Promise<Buffer> {
+export interface RenderedPdf {
+  pdf: Buffer;
+  pages: number;
+}
+
+export function renderPdf(report: BoardReport, charts: RenderedChart[]): Promise<RenderedPdf> {
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
@@ -56,8 +61,9 @@ export function renderPdf(report: BoardReport, charts: RenderedChart[]): Promise
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
+  let pages = 0;
+  const done = new Promise<RenderedPdf>((resolve, reject) => {
+    doc.on('end', () => resolve({ pdf: Buffer.concat(chunks), pages }));
     doc.on('error', reject);
   });
   titlePage(doc, report);
@@ -65,6 +71,7 @@ export function renderPdf(report: BoardReport, charts: RenderedChart[]): Promise
   tablePages(doc, report);
   atRiskPages(doc, report);
   footers(doc, report);
+  pages = doc.bufferedPageRange().count;
   doc.end();
   return done;
 }
@@ -228,7 +235,7 @@ function atRiskPages(doc: PDFKit.PDFDocument, report: BoardReport): void {
         cell: (m) =>
           m.factors
             .slice(0, 3)
-            .map((f) => `${f.factor.replace(/_/g, ' ')} (+${Math.round(f.contribution)})`)
+            .map((f) => f.detail ?? f.factor.replace(/_/g, ' '))
             .join(', ') || NO_FIGURE,
       },
     ]);
@@ -244,7 +251,7 @@ function table<T>(doc: PDFKit.PDFDocument, rows: T[], columns: Column<T>[]): voi
       .fontSize(8.5)
       .fillColor(bold ? MUTED : INK);
     cells.forEach((text, i) => {
-      const column = columns[i]!;
+      const column = columns[i];
       doc.text(text, x + 3, y + 4, {
         width: column.width - 6,
         align: column.align ?? 'left',

@@ -70,7 +70,7 @@ export function fixtureKpis(siteId: string, period: KpiPeriod, date: string, clo
     perResource: ['room-1', 'room-2', 'desk-1'].map((id, i) => ({
       resourceId: id,
       resourceName: id === 'desk-1' ? 'Desk "one", window' : `Room ${i + 1}`,
-      kind: KINDS[i === 2 ? 1 : 0]!,
+      kind: KINDS[i === 2 ? 1 : 0],
       ...figures(seed + 100 * (i + 1)),
     })),
     heatmap: Array.from({ length: 7 * 24 }, (_, i) => ({
