@@ -21,6 +21,7 @@ import { OccupancyEngine, OccupancyModule } from '@cw/occupancy';
 import { PricingModule } from '@cw/pricing';
 import { RealtimeModule } from '@cw/realtime';
 import { ReportsModule } from '@cw/reports';
+import { ReportsModule } from '@cw/reports';
 import { DashboardsModule } from '@cw/dashboards';
 import { ClockModule, loggingModule } from '@cw/runtime';
 import { SitesModule } from '@cw/sites';
@@ -58,6 +59,7 @@ export class ApiAppModule {
         PricingModule,
         OccupancyModule,
         KpiModule,
+        ReportsModule,
         ReportsModule,
         RealtimeModule.forRoot({
           imports: [OccupancyModule],
