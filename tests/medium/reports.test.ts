@@ -6,13 +6,13 @@ import { tableFromIPC } from 'apache-arrow';
 import request from 'supertest';
 import { EmbeddedDatabase } from '@cw/database';
 import type { SiteKpis } from '@cw/kpi';
-import type { BoardReport } from '@cw/reports';
-import { SiteDocumentInput } from '@cw/sites';
+import { BoardReport, MonthlyReportJob } from '@cw/reports';
 import { BorrowedDatabase } from '../support/borrowed-database';
-import { siteDocument, uniqueId } from '../support/factories';
+import { siteDocument } from '../support/factories';
 import { waitFor } from '../support/mqtt-client';
 import { openSeededDatabase } from '../support/seeded-database';
 import { ADMIN_TOKEN, startPlatform, TestPlatform } from '../support/test-app';
+import { seedReportFixture } from './reports-fixture';
 
 /**
  * A board report of a fixture month, March 2026 in Europe/Madrid, from the real KPI, money and churn services over
@@ -20,39 +20,6 @@ import { ADMIN_TOKEN, startPlatform, TestPlatform } from '../support/test-app';
  * JSON, PDF (converted page by page with pdftoppm) and HTML; the KPI table downloads read back to the API's numbers.
  */
 const SITE = 'rep1';
-const square = (x: number): [number, number][] => [
-  [x, 0],
-  [x + 2, 0],
-  [x + 2, 2],
-  [x, 2],
-];
-const site: SiteDocumentInput = {
-  name: 'Report fixture',
-  timeZone: 'Europe/Madrid',
-  currency: 'EUR',
-  openingHours: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({
-    day,
-    open: '08:00',
-    close: '20:00',
-  })),
-  floors: [
-    {
-      id: 'f0',
-      name: 'Ground',
-      plan: { width: 20, height: 10 },
-      resources: [
-        { id: 'desk-1', name: 'Desk 1', kind: 'desk', polygon: square(0) },
-        { id: 'room-1', name: 'Room "Atlas", 1st', kind: 'meeting_room', capacity: 6, polygon: square(3) },
-        { id: 'booth-1', name: 'Booth 1', kind: 'phone_booth', polygon: square(6) },
-      ],
-    },
-  ],
-  devices: [
-    { id: 'counter-main', type: 'sensor', name: 'Entrance counter', resources: [] },
-    { id: 'pir-desk-1', type: 'sensor', name: 'Desk 1 presence', resources: ['desk-1'] },
-    { id: 'pir-room-1', type: 'sensor', name: 'Room 1 presence', resources: ['room-1'] },
-  ],
-};
 
 /** Share of a binary PGM's pixels darker than light grey (header: P5, width height, maxval, one byte a pixel). */
 function inkedShare(pgm: Buffer): number {
@@ -68,26 +35,6 @@ describe('board reports (embedded TimescaleDB)', () => {
   const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
   const api = (path: string) => request(platform.url).get(path).set(auth);
 
-  const reading = (sensor: string, resource: string | null, ts: string, kind: string, value: number) =>
-    db.query(
-      `INSERT INTO sensor_readings (ts, site_id, sensor_id, event_id, kind, value, resource_id, device_ts, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $1, $1)`,
-      [ts, SITE, sensor, uniqueId('r'), kind, value, resource],
-    );
-  const occupied = async (sensor: string, resource: string, from: string, minutes: number) => {
-    // A reading every 5 minutes holds presence throughout; the 0 ends it.
-    const start = Date.parse(from);
-    for (let m = 0; m < minutes; m += 5) {
-      await reading(sensor, resource, new Date(start + m * 60_000).toISOString(), 'presence', 1);
-    }
-    await reading(sensor, resource, new Date(start + minutes * 60_000).toISOString(), 'presence', 0);
-  };
-  const booking = (id: string, resource: string, start: string, end: string, status = 'ended') =>
-    db.query(
-      `INSERT INTO bookings (site_id, id, resource_id, member_id, start_at, end_at, status, source)
-       VALUES ($1, $2, $3, 'm1', $4, $5, $6, 'external')`,
-      [SITE, id, resource, start, end, status],
-    );
   const setClock = (now: string, speed = 1) =>
     request(platform.url).put('/v1/clock').set(auth).send({ now, speed }).expect(200);
 
@@ -95,37 +42,8 @@ describe('board reports (embedded TimescaleDB)', () => {
     db = await openSeededDatabase();
     platform = await startPlatform(new BorrowedDatabase(db), { CLOCK_CONTROL: 'on' });
     await setClock('2026-03-20T12:00:00Z');
-    await platform.putSite(SITE, site);
-    // The site has existed since February, so March is a month the scheduled run reports on.
-    await db.query(`UPDATE sites SET created_at = '2026-02-01T00:00:00Z' WHERE id = $1`, [SITE]);
-
-    // February: a quiet month. March: busier, with a no-show, so month-on-month changes are visible.
-    await occupied('pir-desk-1', 'desk-1', '2026-02-10T09:00:00Z', 60);
-    await booking('f1', 'room-1', '2026-02-11T10:00:00Z', '2026-02-11T11:00:00Z');
-    await occupied('pir-room-1', 'room-1', '2026-02-11T10:00:00Z', 30);
-    for (const day of ['02', '03', '04', '10', '17', '24']) {
-      await occupied('pir-desk-1', 'desk-1', `2026-03-${day}T08:00:00Z`, 120);
-    }
-    await booking('b1', 'room-1', '2026-03-03T09:00:00Z', '2026-03-03T10:00:00Z');
-    await occupied('pir-room-1', 'room-1', '2026-03-03T09:00:00Z', 45);
-    await booking('b2', 'room-1', '2026-03-05T11:00:00Z', '2026-03-05T11:30:00Z', 'released');
-    await db.query(
-      `INSERT INTO booking_releases (site_id, booking_id, release_id, resource_id, reason, booking_start, booking_end,
-                                     decided_at)
-       VALUES ($1, 'b2', 'rel-b2', 'room-1', 'no_show', '2026-03-05T11:00:00Z', '2026-03-05T11:30:00Z',
-               '2026-03-05T11:15:00Z')`,
-      [SITE],
-    );
-    await booking('b3', 'booth-1', '2026-03-12T15:00:00Z', '2026-03-12T15:30:00Z');
-    await reading('counter-main', null, '2026-03-03T08:00:00Z', 'people_in', 5);
-    await reading('counter-main', null, '2026-03-03T12:00:00Z', 'people_out', 5);
-
+    await seedReportFixture(db, platform, SITE);
     await setClock('2026-03-31T12:00:00Z');
-    await request(platform.url)
-      .post(`/v1/sites/${SITE}/kpis/refresh`)
-      .set(auth)
-      .send({ from: '2026-02-01', to: '2026-03-31' })
-      .expect(200);
   });
 
   afterAll(async () => {
@@ -151,7 +69,7 @@ describe('board reports (embedded TimescaleDB)', () => {
     expect(new Date(first.generated_at).getTime()).toBeGreaterThanOrEqual(Date.parse('2026-03-31T22:00:00Z'));
 
     // Later wake-ups the same day find it and leave it alone.
-    const job = platform.app.get((await import('@cw/reports')).MonthlyReportJob);
+    const job = platform.app.get(MonthlyReportJob);
     expect(await job.runOnce()).toEqual([]);
     expect(await stored()).toEqual([first]);
   });
@@ -176,6 +94,24 @@ describe('board reports (embedded TimescaleDB)', () => {
     expect(report.daily.find((d) => d.date === '2026-03-07')).toMatchObject({ utilisation: null });
     expect(report.notes).toContain('Daily utilisation missing on 9 days: the site was closed');
     expect(report.complete).toBe(true);
+
+    const money = (await api(`/v1/sites/${SITE}/money-kpis?period=month&date=2026-03-01`).expect(200)).body;
+    const moneyBefore = (await api(`/v1/sites/${SITE}/money-kpis?period=month&date=2026-02-01`).expect(200))
+      .body;
+    const headline = (key: string) => report.headline.find((h) => h.key === key)!;
+    expect(headline('mrr')).toMatchObject({
+      value: money.kpis.mrr.endMinor,
+      previous: moneyBefore.kpis.mrr.endMinor,
+    });
+    expect(headline('mrr').value).toBe(35_000);
+    expect(headline('revenue').value).toBe(money.kpis.revenue.totalNetMinor);
+    expect(headline('revenue').change).toEqual({ absolute: -15_000, relative: -15_000 / 50_000 });
+    expect(headline('churnRate')).toMatchObject({ value: money.kpis.churnRate.value, previous: 1 / 3 });
+    const risk = (await api(`/v1/sites/${SITE}/churn-risk?on=2026-03-31&limit=50`).expect(200)).body;
+    expect(report.atRisk.scoredOn).toBe('2026-03-31');
+    expect(report.atRisk.members?.map((m) => [m.memberId, m.score])).toEqual(
+      (risk.members as { memberId: string; score: number }[]).map((m) => [m.memberId, m.score]),
+    );
     expect((res.body.charts as { id: string }[]).map((c) => c.id)).toContain('heatmap');
   });
 
