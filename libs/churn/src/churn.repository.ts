@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@cw/database';
-import { FEATURE_CAPS } from './model/features';
+import { FEATURE_CAPS, LATE_GRACE_DAYS, PAYMENT_HISTORY_DAYS } from './model/features';
 import { shiftDay } from './model/local-days';
 
 export interface SiteZone {
@@ -31,7 +31,9 @@ export interface OverdueRow {
   company_id: string | null;
   count: number;
   amount_minor: string | number;
-  oldest_due: string;
+  oldest_due: string | null;
+  judged: number;
+  late: number;
 }
 
 export interface StoredScore {
@@ -145,23 +147,22 @@ export class ChurnRepository {
   }
 
   /**
-   * Invoices due before the scoring day with a balance left as of its start: the total less payments received
-   * before it and credit notes issued before it. Grouped by the member invoiced, or by the company when the invoice
-   * names no member.
+   * Per member invoiced (or per company, for invoices naming no member): invoices due before the scoring day with a
+   * balance left at its start (the total less payments received before it and credit notes issued before it), and,
+   * over the last six months, the invoices whose week of grace had ended and how many still owed money when it did.
    */
-  async overdue(siteId: string, day: string, timeZone: string): Promise<OverdueRow[]> {
+  async payments(siteId: string, day: string, timeZone: string): Promise<OverdueRow[]> {
     const { rows } = await this.db.query<OverdueRow>(
       `WITH due AS (
          SELECT i.id, i.member_id, i.company_id, i.due_date, i.total_minor
          FROM invoices i
          WHERE i.site_id = $1 AND i.kind = 'invoice' AND i.due_date < $2::date
        ),
-       paid AS (
-         SELECT a.invoice_id, sum(a.amount_minor) AS amount
+       received AS (
+         SELECT a.invoice_id, a.amount_minor, p.received_at
          FROM payment_allocations a
          JOIN payments p ON p.site_id = a.site_id AND p.id = a.payment_id
          WHERE a.site_id = $1 AND p.received_at < ${MIDNIGHT('$2', '$3')}
-         GROUP BY a.invoice_id
        ),
        credited AS (
          SELECT corrects_id AS invoice_id, sum(abs(total_minor)) AS amount
@@ -169,19 +170,25 @@ export class ChurnRepository {
          WHERE site_id = $1 AND kind = 'credit_note' AND issue_date < $2::date
          GROUP BY corrects_id
        ),
-       open AS (
+       per_invoice AS (
          SELECT due.member_id, due.company_id, due.due_date,
-                due.total_minor - COALESCE(paid.amount, 0) - COALESCE(credited.amount, 0) AS balance
-         FROM due
-         LEFT JOIN paid ON paid.invoice_id = due.id
-         LEFT JOIN credited ON credited.invoice_id = due.id
+                due.due_date >= $4::date AND due.due_date + $5::int + 1 <= $2::date AS judged,
+                due.total_minor - COALESCE(credited.amount, 0)
+                  - COALESCE((SELECT sum(r.amount_minor) FROM received r WHERE r.invoice_id = due.id), 0) AS balance,
+                due.total_minor - COALESCE(credited.amount, 0)
+                  - COALESCE((SELECT sum(r.amount_minor) FROM received r WHERE r.invoice_id = due.id
+                                AND r.received_at < ${MIDNIGHT('(due.due_date + $5::int + 1)', '$3')}), 0) AS after_grace
+         FROM due LEFT JOIN credited ON credited.invoice_id = due.id
        )
        SELECT member_id, CASE WHEN member_id IS NULL THEN company_id END AS company_id,
-              count(*)::int AS count, sum(balance) AS amount_minor, min(due_date)::text AS oldest_due
-       FROM open
-       WHERE balance > 0
+              count(*) FILTER (WHERE balance > 0)::int AS count,
+              COALESCE(sum(balance) FILTER (WHERE balance > 0), 0) AS amount_minor,
+              min(due_date) FILTER (WHERE balance > 0)::text AS oldest_due,
+              count(*) FILTER (WHERE judged)::int AS judged,
+              count(*) FILTER (WHERE judged AND after_grace > 0)::int AS late
+       FROM per_invoice
        GROUP BY 1, 2`,
-      [siteId, day, timeZone],
+      [siteId, day, timeZone, shiftDay(day, -PAYMENT_HISTORY_DAYS), LATE_GRACE_DAYS],
     );
     return rows;
   }

@@ -61,7 +61,7 @@ export class ChurnService {
       this.repo.activeContracts(siteId, day, timeZone),
       this.repo.visitDays(siteId, day, timeZone),
       this.repo.bookingDays(siteId, day, timeZone, shiftDay(day, -TREND_DAYS)),
-      this.repo.overdue(siteId, day, timeZone),
+      this.repo.payments(siteId, day, timeZone),
     ]);
     return assembleHistories(contracts, visits, bookings, overdue);
   }

@@ -3,16 +3,24 @@ import { MemberHistory } from './model/member-history';
 
 const byMember = (rows: DaysRow[]) => new Map(rows.map((r) => [r.member_id, r.days]));
 
+function rowsOf(
+  contract: ContractRow,
+  byMemberRows: Map<string, OverdueRow>,
+  byCompany: Map<string, OverdueRow>,
+): OverdueRow[] {
+  return [
+    byMemberRows.get(contract.member_id),
+    contract.company_id ? byCompany.get(contract.company_id) : undefined,
+  ].filter((r): r is OverdueRow => r !== undefined);
+}
+
 function overdueOf(
   contract: ContractRow,
   byMemberRows: Map<string, OverdueRow>,
   byCompany: Map<string, OverdueRow>,
 ): MemberHistory['overdue'] {
-  const rows = [
-    byMemberRows.get(contract.member_id),
-    contract.company_id ? byCompany.get(contract.company_id) : undefined,
-  ].filter((r): r is OverdueRow => r !== undefined);
-  const oldest = rows.map((r) => r.oldest_due).sort()[0] ?? null;
+  const rows = rowsOf(contract, byMemberRows, byCompany);
+  const oldest = rows.flatMap((r) => (r.oldest_due ? [r.oldest_due] : [])).sort()[0] ?? null;
   return {
     count: rows.reduce((sum, r) => sum + r.count, 0),
     amountMinor: rows.reduce((sum, r) => sum + Number(r.amount_minor), 0),
@@ -55,6 +63,10 @@ export function assembleHistories(
       lastVisit: visitDays.length > 0 ? visitDays[visitDays.length - 1] : null,
       bookingDays: bookingMap.get(c.member_id) ?? [],
       overdue: overdueOf(c, overdueByMember, overdueByCompany),
+      payments: rowsOf(c, overdueByMember, overdueByCompany).reduce(
+        (sum, r) => ({ judged: sum.judged + r.judged, late: sum.late + r.late }),
+        { judged: 0, late: 0 },
+      ),
     };
   });
 }

@@ -33,6 +33,7 @@ function history(overrides: Partial<MemberHistory> = {}): MemberHistory {
     lastVisit: shiftDay(AS_OF, -1),
     bookingDays: every(7, 84, 1),
     overdue: { count: 0, amountMinor: 0, oldestDue: null },
+    payments: { judged: 3, late: 0 },
     ...overrides,
   };
 }
@@ -115,6 +116,8 @@ describe('extractFeatures', () => {
       history({ overdue: { count: 2, amountMinor: 48400, oldestDue: shiftDay(AS_OF, -45) } }),
     );
     expect(f).toMatchObject({ overdueCount: 2, overdueAmountMinor: 48400, overdueAgeDays: 45 });
+    const habits = features(history({ payments: { judged: 5, late: 2 } }));
+    expect(habits).toMatchObject({ lateInvoices: 2, judgedInvoices: 5 });
   });
 });
 
@@ -128,6 +131,7 @@ describe('scoreFeatures', () => {
       logDaysSinceVisit: 1,
       overdueInvoice: 1,
       overdueMonth: 1,
+      latePayment: 1,
       contractEnding: 1,
       downgrade: 1,
     },
@@ -160,6 +164,7 @@ describe('scoreFeatures', () => {
         'contract_ending',
         'days_since_last_visit',
         'downgrade',
+        'late_payments',
         'overdue_invoices',
         'visit_trend',
       ].sort(),
@@ -179,6 +184,7 @@ describe('scoreFeatures', () => {
           lastVisit: shiftDay(AS_OF, -18),
           bookingDays: every(7, 84, 29),
           overdue: { count: 2, amountMinor: 40000, oldestDue: shiftDay(AS_OF, -40) },
+          payments: { judged: 3, late: 2 },
           contract: { ...history().contract, endDate: '2026-06-30', noticeGivenOn: '2026-05-25' },
         }),
       ),
@@ -202,6 +208,7 @@ describe('scoreFeatures', () => {
     ).toBeGreaterThan(p0);
     expect(scoreOf({ ...base, visitDays: every(2, 84, 29) })).toBeGreaterThan(p0);
     expect(scoreOf({ ...base, bookingDays: every(7, 84, 29) })).toBeGreaterThan(p0);
+    expect(scoreOf({ ...base, payments: { judged: 3, late: 2 } })).toBeGreaterThan(p0);
     expect(
       scoreOf({
         ...base,

@@ -5,6 +5,7 @@ export const FACTOR_NAMES = [
   'booking_trend',
   'days_since_last_visit',
   'overdue_invoices',
+  'late_payments',
   'contract_ending',
   'downgrade',
 ] as const;
@@ -26,6 +27,8 @@ export interface ChurnModel {
     /** Per overdue invoice (at most three count) and per 30 days the oldest one is overdue (at most 90 days). */
     overdueInvoice: number;
     overdueMonth: number;
+    /** Per invoice of the last six months paid over a week late (at most three count). */
+    latePayment: number;
     /** A known contract end with nothing after it: the full weight within 60 days of the end, half further out. */
     contractEnding: number;
     /** Per share of the monthly price given up by a move to a cheaper plan. */
@@ -67,6 +70,7 @@ export function modelInputs(f: ChurnFeatures): Record<keyof ChurnModel['weights'
     logDaysSinceVisit: f.daysSinceLastVisit === null ? 0 : Math.log1p(f.daysSinceLastVisit),
     overdueInvoice: Math.min(f.overdueCount, FEATURE_CAPS.MAX_OVERDUE),
     overdueMonth: Math.min(f.overdueAgeDays, FEATURE_CAPS.MAX_OVERDUE_AGE_DAYS) / 30,
+    latePayment: Math.min(f.lateInvoices, FEATURE_CAPS.MAX_LATE),
     contractEnding: daysToEnd === null ? 0 : daysToEnd <= 60 ? 1 : 0.5,
     downgrade: f.downgradeShare,
   };
@@ -115,6 +119,15 @@ export function scoreFeatures(model: ChurnModel, f: ChurnFeatures): ChurnScore {
         f.overdueCount === 0
           ? 'no overdue invoice'
           : `${f.overdueCount} overdue invoice(s), ${f.overdueAmountMinor} minor units, oldest ${f.overdueAgeDays} day(s) past due`,
+    },
+    {
+      factor: 'late_payments',
+      contribution: w.latePayment * x.latePayment,
+      value: { late: f.lateInvoices, of: f.judgedInvoices },
+      detail:
+        f.judgedInvoices === 0
+          ? 'no invoice to judge yet'
+          : `${f.lateInvoices} of the last ${f.judgedInvoices} invoice(s) paid over a week late`,
     },
     {
       factor: 'contract_ending',

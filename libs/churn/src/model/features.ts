@@ -8,11 +8,15 @@ export const TREND_DAYS = 84;
 export const MIN_HISTORY_DAYS = 28;
 /** A previous window shorter than this says too little about a member's usual rhythm to compare against. */
 const MIN_PREVIOUS_DAYS = 14;
+/** A payment this long after the due date counts as late; invoices are judged on the last six months. */
+export const LATE_GRACE_DAYS = 7;
+export const PAYMENT_HISTORY_DAYS = 182;
 /** A plan change to a cheaper plan counts as a warning sign for this long. */
 export const DOWNGRADE_DAYS = 90;
 const MAX_GAP_DAYS = 120;
 const MAX_OVERDUE = 3;
 const MAX_OVERDUE_AGE_DAYS = 90;
+const MAX_LATE = 3;
 
 /** Plans whose holders are not expected to come in: their visits say nothing about their intent to stay. */
 const REMOTE_PLANS = new Set(['virtual_office']);
@@ -36,6 +40,9 @@ export interface ChurnFeatures {
   overdueCount: number;
   overdueAmountMinor: number;
   overdueAgeDays: number;
+  /** Of the invoices due in the last six months, how many were paid over a week late (or not yet), and of how many. */
+  lateInvoices: number;
+  judgedInvoices: number;
   /** Days until the contract ends, when the end is known and nothing follows it; else null. */
   daysToEnd: number | null;
   noticeGiven: boolean;
@@ -94,6 +101,8 @@ export function extractFeatures(history: MemberHistory, asOf: string): FeatureRe
       overdueCount: history.overdue.count,
       overdueAmountMinor: history.overdue.amountMinor,
       overdueAgeDays: oldestDue === null ? 0 : Math.max(0, daysFrom(oldestDue, asOf)),
+      lateInvoices: history.payments.late,
+      judgedInvoices: history.payments.judged,
       daysToEnd: ending && contract.endDate !== null ? daysFrom(asOf, contract.endDate) : null,
       noticeGiven: contract.noticeGivenOn !== null,
       downgradeShare:
@@ -104,4 +113,4 @@ export function extractFeatures(history: MemberHistory, asOf: string): FeatureRe
   };
 }
 
-export const FEATURE_CAPS = { MAX_GAP_DAYS, MAX_OVERDUE, MAX_OVERDUE_AGE_DAYS } as const;
+export const FEATURE_CAPS = { MAX_GAP_DAYS, MAX_OVERDUE, MAX_OVERDUE_AGE_DAYS, MAX_LATE } as const;

@@ -34,4 +34,7 @@ export interface MemberHistory {
     /** Due date of the oldest of them. */
     oldestDue: string | null;
   };
+  /** Invoices due in the last six months whose week of grace ended before the scoring day, and how many of them
+   * still had money owing when it did: the member's payment habit, which an overdue count at one instant misses. */
+  payments: { judged: number; late: number };
 }
