@@ -36,13 +36,14 @@ const toCredential = (row: CredentialRow): Credential => ({
   revokeReason: row.revoke_reason,
 });
 
-interface HolderRow {
+/** What access_holder_facts (migration 0014) returns: JSON, so timestamps arrive as ISO strings with an offset. */
+interface HolderJson {
   id: string;
   kind: CredentialKind;
-  member_id: string;
-  revoked_at: Date | null;
-  revoke_reason: string | null;
-  member_status: MemberStatus | null;
+  memberId: string;
+  revokedAt: string | null;
+  revokeReason: string | null;
+  memberStatus: MemberStatus | null;
   contract: { id: string; planId: string; endDate: string | null; zones: string[]; hours: unknown } | null;
   bookings: { id: string; resourceId: string; start: string; end: string }[];
   passes: {
@@ -54,44 +55,6 @@ interface HolderRow {
     hours: unknown;
   }[];
 }
-
-/**
- * Everything a decision needs about the holder of a presented value, in one statement: the credential (the active one
- * first, else the latest revoked), the member's status, the contract active on the local date with its plan's access,
- * bookings of the door's resources within half a day of the request, and the day passes still usable.
- */
-const HOLDER_SQL = `
-WITH cred AS (
-  SELECT id, kind, member_id, revoked_at, revoke_reason FROM credentials
-  WHERE site_id = $1 AND value = $2
-  ORDER BY revoked_at IS NULL DESC, revoked_at DESC
-  LIMIT 1
-)
-SELECT cred.id, cred.kind, cred.member_id, cred.revoked_at, cred.revoke_reason, m.status AS member_status,
-  (SELECT json_build_object('id', c.id, 'planId', c.plan_id, 'endDate', c.end_date::text,
-                            'zones', p.access_zones, 'hours', p.access_hours)
-     FROM contracts c JOIN plans p ON p.site_id = c.site_id AND p.id = c.plan_id
-    WHERE c.site_id = $1 AND c.member_id = cred.member_id AND c.status <> 'cancelled'
-      AND c.start_date <= $4::date AND (c.end_date IS NULL OR c.end_date > $4::date)
-    ORDER BY c.start_date DESC
-    LIMIT 1) AS contract,
-  (SELECT coalesce(json_agg(json_build_object('id', b.id, 'resourceId', b.resource_id,
-                                              'start', b.start_at, 'end', b.end_at)), '[]'::json)
-     FROM bookings b
-    WHERE b.site_id = $1 AND b.member_id = cred.member_id AND b.resource_id = ANY($5::text[])
-      AND b.status IN ('confirmed', 'checked_in')
-      AND b.start_at < $3::timestamptz + interval '12 hours' AND b.end_at > $3::timestamptz - interval '12 hours'
-  ) AS bookings,
-  (SELECT coalesce(json_agg(json_build_object(
-            'code', v.code, 'balance', v.balance, 'expiresAt', v.expires_at,
-            'spentToday', EXISTS (SELECT 1 FROM voucher_spends s
-                                   WHERE s.site_id = v.site_id AND s.code = v.code AND s.access_date = $4::date),
-            'zones', coalesce(p.access_zones, '{}'::text[]), 'hours', coalesce(p.access_hours, '[]'::jsonb))),
-          '[]'::json)
-     FROM vouchers v LEFT JOIN plans p ON p.site_id = v.site_id AND p.id = v.plan_id
-    WHERE v.site_id = $1 AND v.member_id = cred.member_id AND v.kind = 'day_pass' AND v.expires_at > $3::timestamptz
-  ) AS passes
-FROM cred LEFT JOIN members m ON m.site_id = $1 AND m.id = cred.member_id`;
 
 const UNKNOWN: HolderFacts = {
   credential: null,
@@ -250,24 +213,23 @@ export class AccessRepository {
     localDate: string,
     doorResourceIds: string[],
   ): Promise<HolderFacts> {
-    const { rows } = await this.db.query<HolderRow>(HOLDER_SQL, [
-      siteId,
-      value,
-      at.toISOString(),
-      localDate,
-      doorResourceIds,
-    ]);
-    const row = rows[0];
-    if (!row) return UNKNOWN;
+    const { rows } = await this.db.query<{ facts: HolderJson | string | null }>(
+      'SELECT access_holder_facts($1, $2, $3::timestamptz, $4::date, $5::text[]) AS facts',
+      [siteId, value, at.toISOString(), localDate, doorResourceIds],
+    );
+    const facts = rows[0]?.facts;
+    if (!facts) return UNKNOWN;
+    // the json type arrives parsed from pg and from the embedded database alike; a string is parsed here to be sure
+    const row = typeof facts === 'string' ? (JSON.parse(facts) as HolderJson) : facts;
     return {
       credential: {
         id: row.id,
         kind: row.kind,
-        memberId: row.member_id,
-        revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
-        revokeReason: row.revoke_reason,
+        memberId: row.memberId,
+        revokedAt: row.revokedAt ? new Date(row.revokedAt) : null,
+        revokeReason: row.revokeReason,
       },
-      memberStatus: row.member_status,
+      memberStatus: row.memberStatus,
       contract: row.contract
         ? {
             id: row.contract.id,
