@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Clock } from '@cw/common';
 import { AppConfig } from '@cw/config';
 import { DoorGrantsMessage, SiteGrantsNotice } from '@cw/events';
@@ -12,19 +12,15 @@ import { GrantsService } from './grants.service';
 export const GRANTS_HORIZON_MS = 48 * 3_600_000;
 const HOUR_MS = 3_600_000;
 
-const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
 /**
  * Publishes a site's grants: retained per door on `cw/{site}/access/grants/{door}` and, to subscribers, as the
- * webhook event `access.grants`. The range starts at the current hour, so publishing twice within the hour with
- * nothing changed sends nothing again: an unchanged door keeps its retained message, and the webhook's event id is
- * the content's digest, which the dispatcher delivers once.
+ * webhook event `access.grants`. Every publish sends everything: which process published last is not known here
+ * (jobs run on any process), so skipping "unchanged" content could leave an older list retained. The range starts
+ * at the start of the current hour.
  */
 @Injectable()
 export class GrantsPublisher {
   private readonly logger = new Logger(GrantsPublisher.name);
-  /** Per site and door, the digest of the grants last retained (this process; empty after a restart). */
-  private readonly retained = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly grants: GrantsService,
@@ -44,29 +40,29 @@ export class GrantsPublisher {
     const generatedAt = new Date(now).toISOString();
     const range = { from: from.toISOString(), to: to.toISOString() };
     const prefix = this.config.get('MQTT_TOPIC_PREFIX');
-    const known = this.retained.get(siteId) ?? new Map<string, string>();
-    this.retained.set(siteId, known);
-    let sent = 0;
     for (const doorId of doorIds) {
-      const doorGrants = grantsOfDoor(grants, doorId);
-      const hash = digest([range, doorGrants]);
-      if (known.get(doorId) === hash) continue;
-      const message: DoorGrantsMessage = { siteId, doorId, generatedAt, ...range, grants: doorGrants };
+      const message: DoorGrantsMessage = {
+        siteId,
+        doorId,
+        generatedAt,
+        ...range,
+        grants: grantsOfDoor(grants, doorId),
+      };
       await this.mqtt.publish(`${prefix}/${siteId}/access/grants/${doorId}`, JSON.stringify(message), {
         qos: 1,
         retain: true,
       });
-      known.set(doorId, hash);
-      sent++;
     }
     const notice: SiteGrantsNotice = { siteId, generatedAt, ...range, grants };
+    // one event per publish: an id derived from the content would be dropped as a duplicate when the grants return
+    // to an earlier state, leaving subscribers with the list in between
     await this.webhooks.publish(
       siteId,
       'access.grants',
-      `grants_${siteId}_${digest([range, grants]).slice(0, 24)}`,
+      `grants_${siteId}_${now}_${randomUUID().slice(0, 8)}`,
       notice,
     );
-    if (sent) this.logger.debug({ siteId, doors: sent, grants: grants.length }, 'access grants published');
-    return { doors: sent, grants: grants.length };
+    this.logger.debug({ siteId, doors: doorIds.length, grants: grants.length }, 'access grants published');
+    return { doors: doorIds.length, grants: grants.length };
   }
 }
