@@ -243,7 +243,7 @@ describe('money KPIs on a hand-computed fixture', () => {
     const body = (await ok.json()) as { kpis: { mrr: { endMinor: number } } };
     expect(body.kpis.mrr.endMinor).toBe(125000);
 
-    const bad = await get(`/v1/sites/${site}/money-kpis?period=year&date=2026-02-30`);
+    const bad = await get(`/v1/sites/${site}/money-kpis?period=quarter&date=2026-02-30`);
     expect(bad.status).toBe(400);
     const errors = ((await bad.json()) as { errors: Array<{ path: string }> }).errors
       .map((e) => e.path)
@@ -251,6 +251,14 @@ describe('money KPIs on a hand-computed fixture', () => {
     expect(errors).toEqual(['date', 'period']);
 
     expect((await get(`/v1/sites/no-such-site/money-kpis?date=2026-03-01`)).status).toBe(404);
+    // the KPI API carries them too, under extra.money
+    const kpis = await get(`/v1/sites/${site}/kpis?period=month&date=2026-03-01`);
+    expect(kpis.status).toBe(200);
+    const extra = (
+      (await kpis.json()) as { extra: { money: { mrr: unknown; churnRate: { value: number } } } }
+    ).extra;
+    expect(extra.money.mrr).toEqual({ startMinor: 65000, endMinor: 125000 });
+    expect(extra.money.churnRate.value).toBe(0.5);
     const integration = await platform.createKey('integration', site);
     expect((await get(`/v1/sites/${site}/money-kpis?date=2026-03-01`, integration)).status).toBe(403);
   });

@@ -34,6 +34,14 @@ describe('periodContaining', () => {
     expect(lastDayOf(feb)).toBe('2028-02-29');
   });
 
+  it('gives the calendar year', () => {
+    expect(periodContaining('year', '2026-07-04')).toEqual({
+      kind: 'year',
+      start: '2026-01-01',
+      end: '2027-01-01',
+    });
+  });
+
   it('refuses what is not a date', () => {
     expect(() => periodContaining('day', '2026-02-30')).toThrow(RangeError);
     expect(() => periodContaining('month', '2026-3-1')).toThrow(RangeError);

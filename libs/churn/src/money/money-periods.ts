@@ -1,6 +1,6 @@
 import { isLocalDate, shiftDay } from '../model/local-days';
 
-export const PERIOD_KINDS = ['day', 'week', 'month'] as const;
+export const PERIOD_KINDS = ['day', 'week', 'month', 'year'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 /** A site-local period as calendar days: `start` inclusive, `end` exclusive. */
@@ -10,7 +10,7 @@ export interface LocalPeriod {
   end: string;
 }
 
-/** The day, ISO week (Monday to Sunday) or calendar month that contains a local date. */
+/** The day, ISO week (Monday to Sunday), calendar month or calendar year that contains a local date. */
 export function periodContaining(kind: PeriodKind, date: string): LocalPeriod {
   if (!isLocalDate(date)) throw new RangeError(`not a date (YYYY-MM-DD): ${date}`);
   switch (kind) {
@@ -25,6 +25,10 @@ export function periodContaining(kind: PeriodKind, date: string): LocalPeriod {
       const [year, month] = date.split('-').map(Number);
       const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
       return { kind, start: `${date.slice(0, 7)}-01`, end: next };
+    }
+    case 'year': {
+      const year = Number(date.slice(0, 4));
+      return { kind, start: `${year}-01-01`, end: `${year + 1}-01-01` };
     }
   }
 }
