@@ -241,7 +241,9 @@ describe('a month of billing, end to end', () => {
     const invoices = (await ok(
       api().get(`/v1/sites/${SITE}/invoices`).set(auth),
     )) as unknown as InvoiceView[];
-    const byBuyer = Object.fromEntries(invoices.map((i) => [i.company ?? i.member, i]));
+    const byBuyer: Record<string, InvoiceView> = Object.fromEntries(
+      invoices.map((i): [string, InvoiceView] => [i.company ?? i.member ?? '', i]),
+    );
     expect(Object.keys(byBuyer).sort()).toEqual(['acme', 'ana', 'ben', 'eva']);
     let grand = 0;
     for (const [buyer, amounts] of Object.entries(expected)) {
