@@ -3,6 +3,7 @@ import { DomainError, ErrorCode, forbidden, notFound } from '@cw/common';
 import { Queryable } from '@cw/database';
 import { CreditsRepository } from './credits.repository';
 import { PaymentPlan, planPayment } from './payment-plan';
+import { spendRefusal, Voucher } from './voucher-rules';
 import { VouchersRepository } from './vouchers.repository';
 import { creditPeriodOf, localDate } from './zoned-time';
 
@@ -63,8 +64,14 @@ export class BookingPayments {
       input.at,
       input.resourceKind,
     );
+    // The query already picks what can pay; the rule is checked again here so the one definition decides.
+    const usable = (vs: Voucher[]) => vs.filter((v) => spendRefusal(v, input.at) === undefined);
     const minutes = Math.round((input.end.getTime() - input.start.getTime()) / 60_000);
-    const plan = planPayment(input.priceMinor, minutes, { creditsAvailable, vouchers: money, packs });
+    const plan = planPayment(input.priceMinor, minutes, {
+      creditsAvailable,
+      vouchers: usable(money),
+      packs: usable(packs),
+    });
 
     if (plan.creditsMinor > 0 && contractId) {
       await this.credits.insertEntry(tx, {

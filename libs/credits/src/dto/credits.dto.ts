@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LedgerEntry } from '../credits.repository';
 import { CreditBalance } from '../credits.service';
-import { Voucher, VOUCHER_KINDS, VOUCHER_UNITS } from '../voucher-rules';
+import { isExpired, Voucher, VOUCHER_KINDS, VOUCHER_UNITS } from '../voucher-rules';
 import { VoucherSpend } from '../vouchers.repository';
 
 const ref = z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - only, at most 64');
@@ -59,7 +59,7 @@ export function voucherView(v: Voucher, at: Date) {
     initial: v.initial,
     balance: v.balance,
     expiresAt: v.expiresAt.toISOString(),
-    expired: at.getTime() >= v.expiresAt.getTime(),
+    expired: isExpired(v, at),
     batchId: v.batchId,
     plan: v.planId,
     member: v.memberId,
