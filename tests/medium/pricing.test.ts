@@ -157,6 +157,7 @@ describe('dynamic pricing quotes', () => {
       `INSERT INTO members (site_id, id, name) VALUES ($1, 'm1', 'Member One');
        INSERT INTO plans (site_id, id, name, kind, price_minor, period, booking_discount_pct)
          VALUES ($1, 'flex', 'Flex', 'flex_desk', 15000, 'month', 20);
+       UPDATE plans SET bookable_kinds = '{meeting_room}' WHERE site_id = $1 AND id = 'flex';
        INSERT INTO contracts (site_id, id, member_id, plan_id, price_minor, start_date)
          VALUES ($1, 'c1', 'm1', 'flex', 15000, '2026-11-01')`.replace(/\$1/g, `'${site}'`),
     );
@@ -170,6 +171,71 @@ describe('dynamic pricing quotes', () => {
     expect(res.body.priceMinor).toBe(4400);
     expect(res.body.breakdown.discountPct).toBe(20);
     expect(res.body.member).toBe('m1');
+  });
+
+  it('charges a booking its quote, and the booking keeps that price when pricing changes', async () => {
+    await db.exec(
+      `INSERT INTO members (site_id, id, name) VALUES ($1, 'm2', 'Member Two');
+       INSERT INTO plans (site_id, id, name, kind, price_minor, period, bookable_kinds)
+         VALUES ($1, 'flex2', 'Flex', 'flex_desk', 15000, 'month', '{meeting_room}');
+       INSERT INTO contracts (site_id, id, member_id, plan_id, price_minor, start_date)
+         VALUES ($1, 'c2', 'm2', 'flex2', 15000, '2026-11-01')`.replace(/\$1/g, `'${site}'`),
+    );
+    const slot = { start: '2026-11-23T09:00:00Z', end: '2026-11-23T10:00:00Z' };
+    const quoted = await quote({ resource: 'room-1', member: 'm2', ...slot });
+    expect(quoted.body.priceMinor).toBe(3000);
+    const booked = await api()
+      .post('/v1/bookings')
+      .set(auth)
+      .send({ site, id: 'paid-1', resource: 'room-1', member: 'm2', quote: quoted.body.id, ...slot });
+    expect(booked.status).toBe(201);
+    expect(booked.body.payment.priceMinor).toBe(3000);
+    expect(booked.body.payment.breakdown.quoteId).toBe(quoted.body.id);
+
+    // Demand no longer moves prices: today's price for the same hour is the base, the booking still costs 3000.
+    await api().put(`/v1/sites/${site}/pricing-rules/meeting_room`).set(auth).send({ sensitivity: 0 });
+    const today = await quote({ resource: 'room-2', member: 'm2', ...slot });
+    expect(today.body.priceMinor).toBe(2000);
+    const { rows } = await db.query<{ price_minor: number }>(
+      'SELECT price_minor FROM booking_charges WHERE site_id = $1 AND booking_id = $2',
+      [site, 'paid-1'],
+    );
+    expect(rows).toEqual([{ price_minor: 3000 }]);
+
+    // A quote used once cannot buy a second booking; an expired one buys nothing, and nothing is written.
+    const reused = await api()
+      .post('/v1/bookings')
+      .set(auth)
+      .send({
+        site,
+        id: 'paid-2',
+        resource: 'room-1',
+        member: 'm2',
+        quote: quoted.body.id,
+        start: slot.end,
+        end: '2026-11-23T11:00:00Z',
+      });
+    expect(reused.status).toBe(409);
+    const late = await quote({ resource: 'room-2', member: 'm2', ...slot });
+    await api()
+      .put('/v1/clock')
+      .set(auth)
+      .send({ now: new Date(NOW.getTime() + 16 * 60_000).toISOString(), speed: 1 });
+    try {
+      const expired = await api()
+        .post('/v1/bookings')
+        .set(auth)
+        .send({ site, id: 'paid-3', resource: 'room-2', member: 'm2', quote: late.body.id, ...slot });
+      expect(expired.status).toBe(409);
+      expect(expired.body.message).toMatch(/expired/);
+    } finally {
+      await api().put('/v1/clock').set(auth).send({ now: NOW.toISOString(), speed: 1 });
+    }
+    const { rows: written } = await db.query<{ id: string }>(
+      `SELECT id FROM bookings WHERE site_id = $1 ORDER BY id`,
+      [site],
+    );
+    expect(written.map((r) => r.id)).toEqual(['paid-1']);
   });
 
   it('prices at the base where the aggregates hold no history', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CreditsModule } from '@cw/credits';
 import { IngestCoreModule } from '@cw/ingest';
+import { PricingModule } from '@cw/pricing';
 import { BookingsController } from './bookings.controller';
 import { BookingsEvents } from './bookings.events';
 import { BookingsRepository } from './bookings.repository';
@@ -8,12 +9,13 @@ import { BookingsService } from './bookings.service';
 import { ExternalBookingsListener } from './external-bookings.listener';
 import { BookingChargesRepository } from './payment/booking-charges.repository';
 import { PaidBookings } from './payment/paid-bookings';
-import { BookingPricer, FlatBookingPricer } from './pricing/booking-pricer';
+import { BookingPricer } from './pricing/booking-pricer';
+import { DynamicBookingPricer } from './pricing/dynamic-booking-pricer';
 import { BookingRulesController } from './rules/booking-rules.controller';
 import { BookingRulesRepository } from './rules/booking-rules.repository';
 
 @Module({
-  imports: [IngestCoreModule, CreditsModule],
+  imports: [IngestCoreModule, CreditsModule, PricingModule],
   controllers: [BookingsController, BookingRulesController],
   providers: [
     BookingsRepository,
@@ -23,8 +25,9 @@ import { BookingRulesRepository } from './rules/booking-rules.repository';
     BookingRulesRepository,
     BookingChargesRepository,
     PaidBookings,
-    // Dynamic pricing replaces this binding; everything else asks for BookingPricer.
-    { provide: BookingPricer, useClass: FlatBookingPricer },
+    // Bookings pay the dynamic peak price (the flat base price until there is demand history); everything else asks
+    // for BookingPricer, so an operator's own pricing can replace this binding.
+    { provide: BookingPricer, useClass: DynamicBookingPricer },
   ],
   exports: [
     BookingsService,

@@ -64,6 +64,7 @@ export class PricingService {
       ctx.rule.forecastWeeks,
       q,
     );
+    const minutes = Math.round((request.end.getTime() - request.start.getTime()) / 60_000);
     const price = dynamicPrice({
       basePerHourMinor: ctx.basePerHourMinor,
       discountPct: ctx.discountPct,
@@ -75,8 +76,11 @@ export class PricingService {
       priceMinor: price.priceMinor,
       currency: ctx.currency,
       breakdown: {
-        pricing: 'dynamic',
+        pricer: 'dynamic',
         basePerHourMinor: price.basePerHourMinor,
+        minutes,
+        // the base price of the slot before demand and discount, for comparison with what is charged
+        baseMinor: Math.floor((price.basePerHourMinor * minutes) / 60 + 0.5),
         resourceKind: ctx.resourceKind,
         planId: ctx.planId,
         discountPct: price.discountPct,
