@@ -36,9 +36,24 @@ function wallAsUtc(instant: number, timeZone: string): number {
   return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
 }
 
-/** Local wall time minus UTC at that instant, in ms (Madrid in winter: +3,600,000). */
+const offsets = new Map<string, number>();
+const MAX_CACHED_OFFSETS = 50_000;
+
+/**
+ * Local wall time minus UTC at that instant, in ms (Madrid in winter: +3,600,000). Remembered per zone and minute:
+ * `formatToParts` costs tens of microseconds and a decision asks for a dozen offsets, mostly the same ones (the day's
+ * opening and closing instants); zones change offset on whole minutes.
+ */
 export function offsetMs(instant: number, timeZone: string): number {
-  return wallAsUtc(instant, timeZone) - Math.floor(instant / 1000) * 1000;
+  const minute = Math.floor(instant / 60_000);
+  const key = `${timeZone}|${minute}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const atMinute = minute * 60_000;
+  const offset = wallAsUtc(atMinute, timeZone) - atMinute;
+  if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
 }
 
 /** `YYYY-MM-DD` of a UTC-midnight millisecond value. */
