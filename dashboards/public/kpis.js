@@ -140,8 +140,19 @@ async function renderCharts(kpis) {
   ]);
 }
 
+/** #site=&period=&date= keeps the view in the address, so it can be shared or reloaded. */
+function writeFragment() {
+  const params = new URLSearchParams({
+    site: state.site.id,
+    period: $('period').value,
+    date: $('date').value,
+  });
+  history.replaceState(null, '', `${location.pathname}#${params}`);
+}
+
 async function refresh() {
   if (!$('date').value) return;
+  writeFragment();
   showBanner(null);
   try {
     const kpis = await apiJson(`${sitePath()}/kpis?${query()}`, state.key);
@@ -163,7 +174,7 @@ async function selectSite(id) {
   $('site-name').textContent = `${site.name} · ${site.timeZone}`;
   document.title = `${site.name} · KPIs`;
   if (!$('date').value) $('date').value = todayIn(site.timeZone);
-  history.replaceState(null, '', `${location.pathname}#site=${encodeURIComponent(state.site.id)}`);
+  writeFragment();
   links();
   await refresh();
 }
@@ -203,6 +214,9 @@ $('download-arrow').addEventListener('click', () => saveTable('arrow'));
 onKeyForm($('key-form'), (key) => void start(key));
 
 adoptFragmentKey();
+const wanted = fragment();
+if (['day', 'week', 'month', 'year'].includes(wanted.get('period'))) $('period').value = wanted.get('period');
+if (/^\d{4}-\d{2}-\d{2}$/.test(wanted.get('date') ?? '')) $('date').value = wanted.get('date');
 const key = storedKey();
 if (key) void start(key);
 else showKeyForm($('key-panel'));

@@ -24,6 +24,8 @@ export interface HeadlineFigure {
   value: number | null;
   previous: number | null;
   change: MonthChange | null;
+  /** Which way is good news: more utilisation, fewer no-shows. */
+  better: 'higher' | 'lower';
   /** Why `value` is null (or why the change is missing), in words a board member can read. */
   reason?: string;
 }

@@ -1,4 +1,5 @@
 import { monthChange } from './month-change';
+import { toneOf } from './render/format';
 import { AT_RISK_THRESHOLD, buildBoardReport } from './report.builder';
 import { collectReportInputs } from './report-inputs';
 import type { MoneySnapshot, ReportDataSource } from './report-data.source';
@@ -99,5 +100,25 @@ describe('buildBoardReport', () => {
     expect(report.notes[0]).toMatch(/not over/);
     expect(report.notes).toContain('MRR: the site has no contracts');
     expect(report.notes).toContain('Members at risk (score 60+): no churn scores yet');
+  });
+});
+
+describe('toneOf', () => {
+  it('reads a rise as good news for utilisation and bad news for no-shows and overdue invoices', async () => {
+    const report = buildBoardReport(
+      await collectReportInputs(
+        new FixtureReportDataSource(),
+        SITE,
+        '2025-03',
+        new Date('2025-04-02T00:00:00Z'),
+      ),
+    );
+    const up = { absolute: 1, relative: 0.1 };
+    const figure = (key: string) => ({ ...report.headline.find((h) => h.key === key)!, change: up });
+    expect(toneOf(figure('utilisation'))).toBe('good');
+    expect(toneOf(figure('noShowRate'))).toBe('bad');
+    expect(toneOf(figure('overdueAmount'))).toBe('bad');
+    expect(toneOf({ ...figure('churnRate'), change: { absolute: -0.01, relative: -0.2 } })).toBe('good');
+    expect(toneOf({ ...figure('mrr'), change: null })).toBe('neutral');
   });
 });

@@ -43,6 +43,9 @@ const OCCUPANCY_HEADLINES: { key: Exclude<keyof KpiFigures, 'reasons'>; label: s
     { key: 'peakOccupancy', label: 'Peak occupancy (people)', unit: 'count' },
   ];
 
+/** Figures where a rise is bad news; every other headline figure is better higher. */
+const LOWER_IS_BETTER = new Set(['noShowRate', 'churnRate', 'overdueInvoices', 'overdueAmount', 'atRisk']);
+
 function figureOf(figures: KpiFigures | undefined, key: keyof KpiFigures): number | null {
   const value = figures?.[key];
   return typeof value === 'number' ? value : null;
@@ -56,7 +59,15 @@ function headline(
   previous: number | null,
   reason: string | undefined,
 ): HeadlineFigure {
-  const figure: HeadlineFigure = { key, label, unit, value, previous, change: monthChange(value, previous) };
+  const figure: HeadlineFigure = {
+    key,
+    label,
+    unit,
+    value,
+    previous,
+    change: monthChange(value, previous),
+    better: LOWER_IS_BETTER.has(key) ? 'lower' : 'higher',
+  };
   if (value === null) figure.reason = reason ?? 'no figure for this month';
   return figure;
 }

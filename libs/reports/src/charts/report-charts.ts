@@ -87,7 +87,7 @@ export function heatmapSpec(cells: HeatmapCell[]): TopLevelSpec {
         type: 'quantitative',
         title: 'Utilisation',
         scale: { domain: [0, 1], scheme: 'blues' },
-        legend: { format: '.0%' },
+        legend: { format: '.0%', orient: 'right' },
       },
       stroke: { condition: { param: 'cell_hover', empty: false, value: COLORS.accent }, value: null },
       tooltip: [

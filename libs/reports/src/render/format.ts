@@ -65,3 +65,11 @@ export function trendOf(figure: HeadlineFigure): 'up' | 'down' | 'flat' | 'none'
 export function formatMinutesAsHours(minutes: number | null): string {
   return minutes === null ? NO_FIGURE : `${(minutes / 60).toFixed(1)} h`;
 }
+
+/** Whether the change is good or bad news for the business, for colours. */
+export function toneOf(figure: HeadlineFigure): 'good' | 'bad' | 'neutral' {
+  const trend = trendOf(figure);
+  if (trend === 'up') return figure.better === 'higher' ? 'good' : 'bad';
+  if (trend === 'down') return figure.better === 'lower' ? 'good' : 'bad';
+  return 'neutral';
+}

@@ -10,6 +10,7 @@ import {
   formatRatio,
   formatValue,
   NO_FIGURE,
+  toneOf,
   trendOf,
 } from './format';
 
@@ -74,7 +75,9 @@ function topbar(siteName: string, month: string, siteId: string): string {
 }
 
 function changeCell(figure: HeadlineFigure, currency: string): string {
-  return `<span class="change" data-trend="${trendOf(figure)}">${escapeHtml(formatChange(figure, currency))}</span>`;
+  return `<span class="change" data-trend="${trendOf(figure)}" data-tone="${toneOf(figure)}">${escapeHtml(
+    formatChange(figure, currency),
+  )}</span>`;
 }
 
 function headlineCards(report: BoardReport): string {
