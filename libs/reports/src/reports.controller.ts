@@ -101,6 +101,8 @@ export class ReportsController {
       throw forbidden(`this route needs one of the roles: ${READERS.join(', ')}`);
     assertSiteAccess(principal, site);
     const stored = await this.reports.get(site, month);
+    // This answer holds the report: no shared cache may keep it.
+    res.setHeader('Cache-Control', 'private, no-cache');
     res.send(reportPage(stored.data, this.reports.charts(stored.data)));
   }
 
