@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { MqttClient } from 'mqtt';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { addDays, localDate, zonedInstant } from '@cw/access';
 import { ApiKeysService } from '@cw/auth';
 import { EmbeddedDatabase } from '@cw/database';
@@ -112,6 +113,33 @@ describe('access', () => {
     await issue(site, member, card);
     return card;
   };
+
+  it('documents every access route in OpenAPI, under the access tag, with bearer auth', async () => {
+    type Operation = { tags?: string[]; security?: unknown[] };
+    // the same document the api process serves at /docs-json (libs/runtime configureHttpApp)
+    const doc = SwaggerModule.createDocument(
+      platform.app,
+      new DocumentBuilder().addBearerAuth().build(),
+    ) as unknown as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const routes: [string, string[]][] = [
+      ['/v1/access/decide', ['post']],
+      ['/v1/sites/{site}/access-zones', ['get']],
+      ['/v1/sites/{site}/access-zones/{zone}', ['get', 'put', 'delete']],
+      ['/v1/sites/{site}/members/{member}/credentials', ['get', 'post']],
+      ['/v1/sites/{site}/members/{member}/credentials/{credential}', ['delete']],
+      ['/v1/sites/{site}/access-settings', ['get', 'put']],
+      ['/v1/sites/{site}/access-grants', ['get']],
+    ];
+    for (const [path, methods] of routes) {
+      expect([path, Object.keys(doc.paths[path] ?? {}).sort()]).toEqual([path, [...methods].sort()]);
+      for (const method of methods) {
+        expect(doc.paths[path][method].tags).toEqual(['access']);
+        expect(doc.paths[path][method].security).toEqual([{ bearer: [] }]);
+      }
+    }
+  });
 
   describe('zones', () => {
     it('hold door devices of the site only, and read back', async () => {
