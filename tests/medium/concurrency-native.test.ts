@@ -35,6 +35,18 @@ function expectConflicts(lost: unknown[], message: RegExp): void {
   }
 }
 
+async function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('concurrency on native PostgreSQL', () => {
   let native: NativePostgres;
   let core: NativeCore;
@@ -82,13 +94,231 @@ describe('concurrency on native PostgreSQL', () => {
       });
       await isOpen;
       // On a database that runs one transaction at a time this would wait for `first`, which waits for it.
-      const second = await native.db.transaction(async (tx) =>
-        (await tx.query<{ backends: number }>(`SELECT count(*)::int AS backends FROM pg_stat_activity
-           WHERE datname = current_database() AND state = 'idle in transaction'`)).rows[0],
+      const second = await within(
+        5000,
+        native.db.transaction(
+          async (tx) =>
+            (
+              await tx.query<{ backends: number }>(`SELECT count(*)::int AS backends FROM pg_stat_activity
+                 WHERE datname = current_database() AND state = 'idle in transaction'`)
+            ).rows[0],
+        ),
       );
       release();
       await first;
       expect(second.backends).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe('bookings of one slot', () => {
+    const MEMBERS = Array.from({ length: 10 }, (_, i) => `m${i}`);
+    const VOUCHER = 50_000;
+    let site: string;
+    let bookings: BookingsService;
+
+    beforeAll(async () => {
+      bookings = core.get(BookingsService);
+      site = await newSite('nb');
+      // 500 of credits a month: every winning half hour (1000) takes credits first and the rest from the voucher,
+      // so a loser would have both to lose.
+      await insertPlan(native.db, site, {
+        id: 'flex',
+        includedCreditsMinor: 500,
+        bookableKinds: ['meeting_room'],
+      });
+      const vouchers = core.get(VouchersService);
+      for (const member of MEMBERS) {
+        await insertMember(native.db, site, member, { planId: 'flex' });
+        const code = `GIFT-${member.toUpperCase()}`;
+        await vouchers.issue(site, {
+          kind: 'money',
+          value: VOUCHER,
+          expiresAt: new Date(Date.now() + 30 * 86_400_000),
+          count: 1,
+          code,
+        });
+        await vouchers.redeem(site, code, member);
+      }
+    });
+
+    const hhmm = (minutes: number) =>
+      `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+    /** Everyone books room-1 for the same half hour at once; answers the booking ids that stood and fell. */
+    const race = async (racers: string[], daysAhead: number, round: number) => {
+      const from = 8 * 60 + round * 30;
+      const slot = localSlot(daysAhead, hhmm(from), hhmm(from + 30));
+      const ids = racers.map((member) => `${member}-d${daysAhead}-r${round}`);
+      const results = await Promise.allSettled(
+        racers.map((member, i) =>
+          bookings.create({
+            siteId: site,
+            id: ids[i],
+            resourceId: 'room-1',
+            memberId: member,
+            start: new Date(slot.start),
+            end: new Date(slot.end),
+            source: 'api',
+            bookedBy: 'member',
+          }),
+        ),
+      );
+      const { won, lost } = split(results);
+      expect(won).toHaveLength(1);
+      expect(won[0].created).toBe(true);
+      expect(lost).toHaveLength(racers.length - 1);
+      expectConflicts(lost, /room-1 is already booked for part of that time/);
+      const winner = won[0].booking.id;
+      return { winner, losers: ids.filter((id) => id !== winner), slot };
+    };
+
+    /** The losers left no trace: no booking, charge, credit spend or voucher spend names them. */
+    const expectNothingSpentBy = async (winners: string[], losers: string[]) => {
+      const traces = await rows<{ source: string; booking_id: string }>(
+        `SELECT 'booking' AS source, id AS booking_id FROM bookings WHERE site_id = $1
+         UNION ALL SELECT 'charge', booking_id FROM booking_charges WHERE site_id = $1
+         UNION ALL SELECT 'credits', booking_id FROM credit_ledger WHERE site_id = $1 AND booking_id IS NOT NULL
+         UNION ALL SELECT 'voucher', booking_id FROM voucher_spends WHERE site_id = $1 AND booking_id IS NOT NULL`,
+        [site],
+      );
+      const named = new Set(traces.map((t) => t.booking_id));
+      for (const loser of losers) expect(named.has(loser)).toBe(false);
+      for (const winner of winners) {
+        const of = traces.filter((t) => t.booking_id === winner).map((t) => t.source);
+        expect(of).toEqual(expect.arrayContaining(['booking', 'charge', 'voucher']));
+      }
+    };
+
+    /** What every member was given equals what they hold plus what their bookings took: nothing vanished. */
+    const expectBalancesAddUp = async () => {
+      const members = await rows<{
+        member_id: string;
+        credits_left: number;
+        credits_spent: number;
+        voucher_left: number;
+        voucher_spent: number;
+        charged_credits: number;
+        charged_voucher: number;
+      }>(
+        `SELECT m.id AS member_id,
+                (SELECT coalesce(sum(amount_minor), 0)::int FROM credit_ledger l
+                  WHERE l.site_id = m.site_id AND l.member_id = m.id) AS credits_left,
+                (SELECT coalesce(-sum(amount_minor), 0)::int FROM credit_ledger l
+                  WHERE l.site_id = m.site_id AND l.member_id = m.id AND l.entry = 'spend') AS credits_spent,
+                (SELECT coalesce(sum(balance), 0)::int FROM vouchers v
+                  WHERE v.site_id = m.site_id AND v.member_id = m.id) AS voucher_left,
+                (SELECT coalesce(sum(s.amount), 0)::int FROM voucher_spends s
+                  JOIN vouchers v ON v.site_id = s.site_id AND v.code = s.code
+                  WHERE v.site_id = m.site_id AND v.member_id = m.id) AS voucher_spent,
+                (SELECT coalesce(sum(credits_minor), 0)::int FROM booking_charges c
+                  WHERE c.site_id = m.site_id AND c.member_id = m.id) AS charged_credits,
+                (SELECT coalesce(sum(voucher_minor), 0)::int FROM booking_charges c
+                  WHERE c.site_id = m.site_id AND c.member_id = m.id) AS charged_voucher
+         FROM members m WHERE m.site_id = $1 ORDER BY m.id`,
+        [site],
+      );
+      expect(members).toHaveLength(MEMBERS.length);
+      for (const m of members) {
+        expect(m.credits_left).toBeGreaterThanOrEqual(0);
+        expect(m.voucher_left).toBeGreaterThanOrEqual(0);
+        expect(m.voucher_left + m.voucher_spent).toBe(VOUCHER);
+        expect(m.charged_credits).toBe(m.credits_spent);
+        expect(m.charged_voucher).toBe(m.voucher_spent);
+      }
+    };
+
+    it(`gives exactly one of two concurrent bookings the slot, ${ROUNDS} rounds; the loser spends nothing`, async () => {
+      const winners: string[] = [];
+      const losers: string[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const a = MEMBERS[round % MEMBERS.length];
+        const b = MEMBERS[(round + 1) % MEMBERS.length];
+        const outcome = await race([a, b], 3, round);
+        winners.push(outcome.winner);
+        losers.push(...outcome.losers);
+      }
+      await expectNothingSpentBy(winners, losers);
+      await expectBalancesAddUp();
+    });
+
+    it(`gives exactly one of ten concurrent bookings the slot, ${ROUNDS} rounds; the nine spend nothing`, async () => {
+      const winners: string[] = [];
+      const losers: string[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const outcome = await race(MEMBERS, 4, round);
+        winners.push(outcome.winner);
+        losers.push(...outcome.losers);
+      }
+      expect(losers).toHaveLength(ROUNDS * (MEMBERS.length - 1));
+      await expectNothingSpentBy(winners, losers);
+      await expectBalancesAddUp();
+      const confirmed = await rows<{ start_at: Date; n: number }>(
+        `SELECT start_at, count(*)::int AS n FROM bookings WHERE site_id = $1 AND status = 'confirmed'
+         GROUP BY start_at HAVING count(*) > 1`,
+        [site],
+      );
+      expect(confirmed).toEqual([]);
+    });
+  });
+
+  describe('one member paying for many bookings at once', () => {
+    it(`spends credits and voucher exactly once over ten concurrent bookings, ${ROUNDS} rounds`, async () => {
+      const site = await newSite('nm');
+      await insertPlan(native.db, site, {
+        id: 'flex',
+        includedCreditsMinor: 3000,
+        bookableKinds: ['meeting_room'],
+      });
+      const vouchers = core.get(VouchersService);
+      const bookings = core.get(BookingsService);
+      for (let round = 0; round < ROUNDS; round++) {
+        const member = `solo${round}`;
+        await insertMember(native.db, site, member, { planId: 'flex' });
+        const code = `SOLO-${round}`;
+        await vouchers.issue(site, {
+          kind: 'money',
+          value: 2500,
+          expiresAt: new Date(Date.now() + 30 * 86_400_000),
+          count: 1,
+          code,
+        });
+        await vouchers.redeem(site, code, member);
+        // Ten half hours of room-1 (1000 each) on one local day: 3000 from credits, 2500 from the voucher, 4500 owed.
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) => {
+            const slot = localSlot(
+              5 + round,
+              `${String(8 + i).padStart(2, '0')}:00`,
+              `${String(8 + i).padStart(2, '0')}:30`,
+            );
+            return bookings.create({
+              siteId: site,
+              id: `${member}-${i}`,
+              resourceId: 'room-1',
+              memberId: member,
+              start: new Date(slot.start),
+              end: new Date(slot.end),
+              source: 'api',
+              bookedBy: 'member',
+            });
+          }),
+        );
+        const { won, lost } = split(results);
+        expect(lost).toEqual([]);
+        expect(won).toHaveLength(10);
+        const [paid] = await rows<{ credits: number; voucher: number; charge: number }>(
+          `SELECT sum(credits_minor)::int AS credits, sum(voucher_minor)::int AS voucher, sum(charge_minor)::int AS charge
+           FROM booking_charges WHERE site_id = $1 AND member_id = $2`,
+          [site, member],
+        );
+        expect(paid).toEqual({ credits: 3000, voucher: 2500, charge: 4500 });
+        const [left] = await rows<{ credits: number; voucher: number }>(
+          `SELECT (SELECT sum(amount_minor)::int FROM credit_ledger WHERE site_id = $1 AND member_id = $2) AS credits,
+                  (SELECT balance FROM vouchers WHERE site_id = $1 AND code = $3) AS voucher`,
+          [site, member, code],
+        );
+        expect(left).toEqual({ credits: 0, voucher: 0 });
+      }
     });
   });
 });
