@@ -1,3 +1,4 @@
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import request from 'supertest';
 import { ApiKeysService } from '@cw/auth';
 import { BillingRunsService, ChainReport, InvoiceChainService, InvoiceView } from '@cw/billing';
@@ -231,6 +232,37 @@ describe('billing runs', () => {
     expect(usage[0].lines).toBe(usage[0].bookings);
     expect((await platform.app.get(InvoiceChainService).verify(f.siteId)).ok).toBe(true);
   };
+
+  it('documents every billing route in OpenAPI', async () => {
+    type Operation = { tags?: string[]; security?: unknown[] };
+    // The document the api process serves at /docs-json (libs/runtime configureHttpApp with docs on).
+    const doc = SwaggerModule.createDocument(
+      platform.app,
+      new DocumentBuilder().addBearerAuth().build(),
+    ) as unknown as { paths: Record<string, Record<string, Operation>> };
+    const billing = Object.entries(doc.paths).filter(
+      ([path]) => /billing-runs|invoices|payments|exports/.test(path) && path.startsWith('/v1/sites/{site}/'),
+    );
+    for (const [path, operations] of billing)
+      for (const [method, op] of Object.entries(operations))
+        expect([path, method, op.tags, op.security?.length]).toEqual([path, method, ['billing'], 1]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/sites/{site}/billing-runs',
+        '/v1/sites/{site}/invoices',
+        '/v1/sites/{site}/invoices/verify',
+        '/v1/sites/{site}/invoices/{id}',
+        '/v1/sites/{site}/invoices/{id}/credit-note',
+        '/v1/sites/{site}/invoices/overdue-reminders',
+        '/v1/sites/{site}/payments',
+        '/v1/sites/{site}/payments/{id}',
+        '/v1/sites/{site}/exports/invoices.csv',
+        '/v1/sites/{site}/exports/payments.csv',
+        '/v1/sites/{site}/members/{member}/invoices',
+        '/v1/sites/{site}/members/{member}/invoices/{id}',
+      ]),
+    );
+  });
 
   it('refuses a bad period with the field named, and an unknown site with 404', async () => {
     const f = await newSite();
