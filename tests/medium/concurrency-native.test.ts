@@ -5,7 +5,7 @@ import { VouchersService } from '@cw/credits';
 import { ContractsService, localDateOf, addDays as addLocalDays } from '@cw/membership';
 import { siteDocumentSchema, SitesService } from '@cw/sites';
 import { insertMember, insertPlan, localSlot, MADRID, pricedSite } from '../support/credits-fixtures';
-import { uniqueId } from '../support/factories';
+import { siteDocument, uniqueId } from '../support/factories';
 import { NativeCore, startNativeCore } from '../support/native-core';
 import { NativePostgres, openNativePostgres } from '../support/native-postgres';
 import { BillingFixtures } from './billing-fixtures';
@@ -319,6 +319,126 @@ describe('concurrency on native PostgreSQL', () => {
         );
         expect(left).toEqual({ credits: 0, voucher: 0 });
       }
+    });
+  });
+
+  describe('billing runs of one month', () => {
+    /** A month of varied work: a company paying for two members, prorations, a plan change, usage, one-offs. */
+    const seedJune = async (f: BillingFixtures) => {
+      await f.plan('flex', 15000, 'Flex desk');
+      await f.plan('fixed', 30000, 'Fixed desk');
+      await f.company('acme', 'Acme');
+      await f.member('carl', 'Carl', 'acme');
+      await f.member('dina', 'Dina', 'acme');
+      await f.contract({ member: 'carl', plan: 'flex', price: 15000, start: '2024-01-01', company: 'acme' });
+      await f.contract({
+        member: 'dina',
+        plan: 'flex',
+        price: 15000,
+        start: '2024-01-01',
+        end: '2024-06-11',
+        company: 'acme',
+      });
+      await f.member('ben', 'Ben');
+      await f.contract({ member: 'ben', plan: 'flex', price: 15000, start: '2024-06-16', end: '2024-06-21' });
+      await f.contract({
+        member: 'ben',
+        plan: 'fixed',
+        price: 30000,
+        start: '2024-06-21',
+        end: '2024-09-01',
+      });
+      await f.member('eva', 'Eva');
+      await f.oneOff('eva', 'Day pass: Day pass', 2500, '2024-06-20');
+      await f.usage('carl', '2024-06-12T09:00:00Z', 2000);
+      for (let i = 0; i < 12; i++) {
+        const m = await f.member(`m${i}`);
+        await f.contract({
+          member: m,
+          plan: 'flex',
+          price: 10000 + i,
+          start: '2024-06-01',
+          end: '2024-07-01',
+        });
+        await f.usage(m, `2024-06-0${1 + (i % 9)}T10:00:00Z`, 100 + i, i === 3, i % 2 ? 'room-1' : 'room-2');
+        if (i % 4 === 0) await f.oneOff(m, 'Printed badge', 500, '2024-06-05');
+      }
+    };
+    // acme, ben, eva and m0..m11
+    const BUYERS = 15;
+
+    const totalsByBuyer = async (siteId: string) =>
+      Object.fromEntries(
+        (
+          await rows<{ buyer: string; total: number }>(
+            `SELECT coalesce(company_id, member_id) AS buyer, sum(total_minor)::int AS total FROM invoices
+             WHERE site_id = $1 GROUP BY 1`,
+            [siteId],
+          )
+        ).map((r) => [r.buyer, r.total]),
+      );
+
+    /** Numbers 1..n without gap or repeat, the series head after them, each thing billed once, the chain intact. */
+    const expectOneSet = async (f: BillingFixtures, n: number) => {
+      expect((await f.invoices()).map((i) => i.number)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      const [head] = await rows<{ next_number: number }>(
+        `SELECT next_number FROM invoice_series WHERE site_id = $1 AND series = 'INV'`,
+        [f.siteId],
+      );
+      expect(head.next_number).toBe(n + 1);
+      const [once] = await rows<{ contracts: number; periods: number; usage: number; bookings: number }>(
+        `SELECT (SELECT count(*)::int FROM invoice_lines WHERE site_id = $1 AND contract_id IS NOT NULL) AS contracts,
+                (SELECT count(*)::int FROM billed_periods WHERE site_id = $1) AS periods,
+                (SELECT count(*)::int FROM invoice_lines WHERE site_id = $1 AND kind = 'usage') AS usage,
+                (SELECT count(DISTINCT booking_id)::int FROM invoice_lines WHERE site_id = $1 AND kind = 'usage') AS bookings`,
+        [f.siteId],
+      );
+      // 16 contracts touch June; each is billed on one line and recorded once as billed for the period.
+      expect(once).toEqual({ contracts: 16, periods: 16, usage: 12, bookings: 12 });
+      const [charges] = await rows<{ open: number; invoiced: number }>(
+        `SELECT count(*) FILTER (WHERE invoice_id IS NULL)::int AS open,
+                count(*) FILTER (WHERE invoice_id IS NOT NULL)::int AS invoiced
+         FROM one_off_charges WHERE site_id = $1`,
+        [f.siteId],
+      );
+      expect(charges).toEqual({ open: 0, invoiced: 4 });
+      const chain = await core.get(InvoiceChainService).verify(f.siteId);
+      expect(chain).toMatchObject({ ok: true, checked: n, broken: [] });
+    };
+
+    const raceRuns = async (racers: number, rounds: number) => {
+      const runs = core.get(BillingRunsService);
+      const reference = new BillingFixtures(native.db, await newSite('nr', siteDocument()));
+      await seedJune(reference);
+      await runs.run(reference.siteId, '2024-06');
+      const expected = await totalsByBuyer(reference.siteId);
+      expect(Object.keys(expected)).toHaveLength(BUYERS);
+      // Buyers a run had planned but found issued by another: proof that the runs really overlapped.
+      let contested = 0;
+      for (let round = 0; round < rounds; round++) {
+        const f = new BillingFixtures(native.db, await newSite('nr', siteDocument()));
+        await seedJune(f);
+        const results = await Promise.allSettled(
+          Array.from({ length: racers }, () => runs.run(f.siteId, '2024-06')),
+        );
+        const { won, lost } = split(results);
+        expect(lost).toEqual([]);
+        const issued = won.flatMap((r) => r.invoiceIds);
+        expect(issued).toHaveLength(BUYERS);
+        expect(new Set(issued).size).toBe(BUYERS);
+        await expectOneSet(f, BUYERS);
+        expect(await totalsByBuyer(f.siteId)).toEqual(expected);
+        contested += won.reduce((sum, r) => sum + r.alreadyBilled, 0);
+      }
+      expect(contested).toBeGreaterThan(0);
+    };
+
+    it(`two concurrent runs issue one set of invoices, gapless, no duplicate, chain intact; ${ROUNDS} rounds`, async () => {
+      await raceRuns(2, ROUNDS);
+    });
+
+    it('five concurrent runs issue one set of invoices too', async () => {
+      await raceRuns(5, 3);
     });
   });
 });
