@@ -2,7 +2,7 @@ import { BillingRunsService, InvoiceChainService, PaymentsService } from '@cw/bi
 import { BookingsService } from '@cw/booking';
 import { DomainError, ErrorCode } from '@cw/common';
 import { VouchersService } from '@cw/credits';
-import { ContractsService, localDateOf, addDays as addLocalDays } from '@cw/membership';
+import { addDays as addLocalDays, ContractsService, localDateOf, SignUpBody } from '@cw/membership';
 import { siteDocumentSchema, SitesService } from '@cw/sites';
 import { insertMember, insertPlan, localSlot, MADRID, pricedSite } from '../support/credits-fixtures';
 import { siteDocument, uniqueId } from '../support/factories';
@@ -439,6 +439,167 @@ describe('concurrency on native PostgreSQL', () => {
 
     it('five concurrent runs issue one set of invoices too', async () => {
       await raceRuns(5, 3);
+    });
+  });
+
+  describe('voucher redemption', () => {
+    const race = async (racers: number) => {
+      const site = await newSite('nv');
+      const vouchers = core.get(VouchersService);
+      const members = Array.from({ length: racers }, (_, i) => `v${i}`);
+      for (const member of members) await insertMember(native.db, site, member);
+      for (let round = 0; round < ROUNDS; round++) {
+        const code = `RACE-${round}`;
+        await vouchers.issue(site, {
+          kind: 'money',
+          value: 1000,
+          expiresAt: new Date(Date.now() + 86_400_000),
+          count: 1,
+          code,
+        });
+        const results = await Promise.allSettled(members.map((m) => vouchers.redeem(site, code, m)));
+        const { won, lost } = split(results);
+        expect(won).toHaveLength(1);
+        expectConflicts(lost, new RegExp(`voucher ${code} has already been redeemed`));
+        const { voucher } = await vouchers.get(site, code);
+        expect(voucher).toMatchObject({ memberId: won[0].memberId, balance: 1000 });
+      }
+    };
+
+    it(`lets exactly one of two concurrent redemptions of a code win, ${ROUNDS} rounds`, async () => {
+      await race(2);
+    });
+
+    it(`lets exactly one of ten concurrent redemptions of a code win, ${ROUNDS} rounds`, async () => {
+      await race(10);
+    });
+  });
+
+  describe('overlapping contracts for one member', () => {
+    const race = async (bodies: (start: string) => Omit<SignUpBody, 'member'>[]) => {
+      const site = await newSite('nc', { ...pricedSite(), timeZone: MADRID });
+      await insertPlan(native.db, site, { id: 'flex' });
+      const contracts = core.get(ContractsService);
+      const today = localDateOf(new Date(), MADRID);
+      for (let round = 0; round < ROUNDS; round++) {
+        const member = `c${round}`;
+        await insertMember(native.db, site, member);
+        const racing = bodies(addLocalDays(today, 1));
+        const results = await Promise.allSettled(
+          racing.map((body) => contracts.signUp(site, { ...body, member }, 'test')),
+        );
+        const { won, lost } = split(results);
+        expect(won).toHaveLength(1);
+        expect(won[0].created).toBe(true);
+        expectConflicts(lost, new RegExp(`member ${member} already has contract ${won[0].contract.id} `));
+        const [stored] = await rows<{ contracts: number; signed: number }>(
+          `SELECT (SELECT count(*)::int FROM contracts WHERE site_id = $1 AND member_id = $2) AS contracts,
+                  (SELECT count(*)::int FROM audit_log WHERE site_id = $1 AND action = 'contract.signed'
+                     AND detail->>'member' = $2) AS signed`,
+          [site, member],
+        );
+        expect(stored).toEqual({ contracts: 1, signed: 1 });
+      }
+    };
+
+    it(`signs exactly one of two concurrent overlapping sign-ups, ${ROUNDS} rounds`, async () => {
+      await race((start) => [
+        { plan: 'flex', start, end: addLocalDays(start, 60) },
+        { plan: 'flex', start: addLocalDays(start, 30) },
+      ]);
+    });
+
+    it(`signs exactly one of ten concurrent sign-ups of overlapping terms, ${ROUNDS} rounds`, async () => {
+      await race((start) =>
+        Array.from({ length: 10 }, (_, i) => ({
+          plan: 'flex',
+          start: addLocalDays(start, i * 3),
+          end: addLocalDays(start, 40 + i),
+        })),
+      );
+    });
+  });
+
+  describe('payments allocated to one invoice', () => {
+    let f: BillingFixtures;
+    let invoices: { id: string; member_id: string | null; total_minor: number }[];
+
+    beforeAll(async () => {
+      f = new BillingFixtures(native.db, await newSite('np', siteDocument()));
+      await f.plan('flex', 15000, 'Flex desk');
+      for (let i = 0; i < ROUNDS; i++) {
+        const m = await f.member(`p${i}`);
+        await f.contract({
+          member: m,
+          plan: 'flex',
+          price: 10000 + i,
+          start: '2024-06-01',
+          end: '2024-07-01',
+        });
+      }
+      await core.get(BillingRunsService).run(f.siteId, '2024-06');
+      invoices = await f.invoices();
+      expect(invoices).toHaveLength(ROUNDS);
+    });
+
+    const allocated = async (invoiceId: string) => {
+      const [row] = await rows<{ allocated: number; payments: number }>(
+        `SELECT coalesce(sum(amount_minor), 0)::int AS allocated, count(DISTINCT payment_id)::int AS payments
+         FROM payment_allocations WHERE site_id = $1 AND invoice_id = $2`,
+        [f.siteId, invoiceId],
+      );
+      return row;
+    };
+
+    it(`never lets two concurrent payments over-allocate an invoice, ${ROUNDS} invoices`, async () => {
+      const payments = core.get(PaymentsService);
+      for (const invoice of invoices) {
+        // Each pays 60%: both fit the balance alone, together they would exceed it.
+        const amount = Math.ceil(invoice.total_minor * 0.6);
+        const pay = () =>
+          payments.record(f.siteId, {
+            buyer: { type: 'member', id: invoice.member_id! },
+            amountMinor: amount,
+            method: 'manual',
+            reference: null,
+            receivedAt: new Date('2024-07-02T10:00:00Z'),
+            allocations: [{ invoiceId: invoice.id, amountMinor: amount }],
+          });
+        const { won, lost } = split(await Promise.allSettled([pay(), pay()]));
+        expect(won).toHaveLength(1);
+        expectConflicts(lost, new RegExp(`allocation of ${amount} to ${invoice.id} exceeds its balance`));
+        expect(await allocated(invoice.id)).toEqual({ allocated: amount, payments: 1 });
+        const [stored] = await rows<{ n: number }>(
+          `SELECT count(*)::int AS n FROM payments WHERE site_id = $1 AND member_id = $2`,
+          [f.siteId, invoice.member_id],
+        );
+        expect(stored.n).toBe(1);
+      }
+    });
+
+    it('allocates concurrent unallocated payments oldest first, never beyond the balance', async () => {
+      const payments = core.get(PaymentsService);
+      for (const invoice of invoices) {
+        const [before] = await rows<{ allocated: number }>(
+          `SELECT coalesce(sum(amount_minor), 0)::int AS allocated FROM payment_allocations
+           WHERE site_id = $1 AND invoice_id = $2`,
+          [f.siteId, invoice.id],
+        );
+        const balance = invoice.total_minor - before.allocated;
+        const pay = () =>
+          payments.record(f.siteId, {
+            buyer: { type: 'member', id: invoice.member_id! },
+            amountMinor: balance,
+            method: 'manual',
+            reference: null,
+            receivedAt: new Date('2024-07-03T10:00:00Z'),
+          });
+        const { won, lost } = split(await Promise.allSettled([pay(), pay(), pay()]));
+        expect(lost).toEqual([]);
+        // One of them settles the balance; the others stay on account.
+        expect(won.map((p) => p.unallocatedMinor).sort((a, b) => a - b)).toEqual([0, balance, balance]);
+        expect((await allocated(invoice.id)).allocated).toBe(invoice.total_minor);
+      }
     });
   });
 });
