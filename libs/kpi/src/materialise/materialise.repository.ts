@@ -81,10 +81,15 @@ WITH open AS (
   SELECT m, resource_id, s, e, sum(starts) OVER (PARTITION BY m, resource_id ORDER BY s, e) AS g FROM marked
 ), merged AS (
   SELECT m, resource_id, min(s) AS s, max(e) AS e FROM grouped GROUP BY m, resource_id, g
+), booked AS MATERIALIZED (
+  SELECT resource_id, s, e FROM merged WHERE m = 'b'
+), occupied AS MATERIALIZED (
+  SELECT resource_id, s, e FROM merged WHERE m = 'o'
 ), used AS (
+  -- Bookings are the few side: per booking, its resource's occupied intervals (a self-join of merged would compare
+  -- every interval with every other one).
   SELECT 'u' AS m, o.resource_id, GREATEST(o.s, b.s) AS s, LEAST(o.e, b.e) AS e
-  FROM merged o JOIN merged b ON b.m = 'b' AND b.resource_id = o.resource_id AND o.s < b.e AND b.s < o.e
-  WHERE o.m = 'o'
+  FROM booked b JOIN occupied o ON o.resource_id = b.resource_id AND o.s < b.e AND b.s < o.e
 ), clipped AS (
   SELECT p.m, p.resource_id, GREATEST(p.s, o.s, $2) AS s, LEAST(p.e, o.e, $3) AS e
   FROM (SELECT * FROM merged UNION ALL SELECT * FROM used) p JOIN open o ON p.s < o.e AND o.s < p.e
