@@ -1,7 +1,14 @@
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import request from 'supertest';
 import { ApiKeysService } from '@cw/auth';
-import { BillingRunsService, ChainReport, InvoiceChainService, InvoiceView } from '@cw/billing';
+import {
+  BillingRunsService,
+  ChainReport,
+  InvoiceChainService,
+  InvoiceIssuer,
+  InvoiceView,
+  StaleWorkError,
+} from '@cw/billing';
 import { Clock, ControllableClock } from '@cw/common';
 import { EmbeddedDatabase } from '@cw/database';
 import { ClockModule } from '@cw/runtime';
@@ -232,6 +239,43 @@ describe('billing runs', () => {
     expect(usage[0].lines).toBe(usage[0].bookings);
     expect((await platform.app.get(InvoiceChainService).verify(f.siteId)).ok).toBe(true);
   };
+
+  it('a transaction that fails after taking a number gives it back: no gap', async () => {
+    const f = await newSite();
+    await f.member('ana');
+    const taken = await f.oneOff('ana', 'Printed badge', 500, '2024-06-01');
+    await db.query(`UPDATE one_off_charges SET invoice_id = 'elsewhere' WHERE site_id = $1 AND id = $2`, [
+      f.siteId,
+      taken,
+    ]);
+    const issuer = platform.app.get(InvoiceIssuer);
+    const draft = (chargeIds: string[]) => ({
+      siteId: f.siteId,
+      series: 'INV',
+      kind: 'invoice' as const,
+      buyer: { type: 'member' as const, id: 'ana', name: 'Ana', taxId: null, address: null, email: null },
+      memberId: 'ana',
+      companyId: null,
+      currency: 'EUR',
+      periodStart: null,
+      periodEnd: null,
+      issueDate: '2024-07-01',
+      dueDate: '2024-07-15',
+      totals: { subtotalMinor: 0, taxMinor: 0, totalMinor: 0 },
+      lines: [],
+      correctsId: null,
+      note: null,
+      billingRunId: null,
+      issuedAt: new Date('2024-07-01T08:00:00Z'),
+      contractIds: [],
+      chargeIds,
+    });
+    // The charge was invoiced elsewhere: the write takes number 1, finds the charge gone and rolls back.
+    await expect(db.transaction((tx) => issuer.issue(tx, draft([taken])))).rejects.toThrow(StaleWorkError);
+    const issued = await db.transaction((tx) => issuer.issue(tx, draft([])));
+    expect([issued.id, issued.number, issued.previousHash]).toEqual(['INV-000001', 1, null]);
+    expect((await platform.app.get(InvoiceChainService).verify(f.siteId)).ok).toBe(true);
+  });
 
   it('documents every billing route in OpenAPI', async () => {
     type Operation = { tags?: string[]; security?: unknown[] };
