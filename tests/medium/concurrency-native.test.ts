@@ -35,6 +35,8 @@ function expectConflicts(lost: unknown[], message: RegExp): void {
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function within<T>(ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -600,6 +602,86 @@ describe('concurrency on native PostgreSQL', () => {
         expect(won.map((p) => p.unallocatedMinor).sort((a, b) => a - b)).toEqual([0, balance, balance]);
         expect((await allocated(invoice.id)).allocated).toBe(invoice.total_minor);
       }
+    });
+  });
+
+  describe('cancelling a booking while its month is billed', () => {
+    let site: string;
+    let bookings: BookingsService;
+    let runs: BillingRunsService;
+
+    beforeAll(async () => {
+      site = await newSite('nx');
+      // 1000 a half hour: 300 from credits, 700 charged on the invoice.
+      await insertPlan(native.db, site, {
+        id: 'payg',
+        includedCreditsMinor: 300,
+        bookableKinds: ['meeting_room'],
+      });
+      bookings = core.get(BookingsService);
+      runs = core.get(BillingRunsService);
+    });
+
+    /** A member's half hour of room-1 two days ahead, and the month that bills it. */
+    const bookHalfHour = async (member: string, hour: number) => {
+      await insertMember(native.db, site, member, { planId: 'payg' });
+      const at = `${String(hour).padStart(2, '0')}`;
+      const slot = localSlot(2, `${at}:00`, `${at}:30`);
+      const id = `${member}-booking`;
+      const made = await bookings.create({
+        siteId: site,
+        id,
+        resourceId: 'room-1',
+        memberId: member,
+        start: new Date(slot.start),
+        end: new Date(slot.end),
+        source: 'api',
+        bookedBy: 'member',
+      });
+      expect(made.charge).toMatchObject({ creditsMinor: 300, chargeMinor: 700 });
+      return { id, period: localDateOf(new Date(slot.start), MADRID).slice(0, 7) };
+    };
+
+    const stateOf = async (id: string) => {
+      const [state] = await rows<{
+        status: string;
+        billed: boolean;
+        refunded: boolean;
+        credit_refunds: number;
+      }>(
+        `SELECT (SELECT status FROM bookings WHERE site_id = $1 AND id = $2) AS status,
+                EXISTS (SELECT 1 FROM invoice_lines WHERE site_id = $1 AND booking_id = $2 AND kind = 'usage') AS billed,
+                (SELECT refunded_at IS NOT NULL FROM booking_charges WHERE site_id = $1 AND booking_id = $2) AS refunded,
+                (SELECT count(*)::int FROM credit_ledger WHERE site_id = $1 AND booking_id = $2 AND entry = 'refund')
+                  AS credit_refunds`,
+        [site, id],
+      );
+      return state;
+    };
+
+    const BILLED = { status: 'cancelled', billed: true, refunded: false, credit_refunds: 0 };
+    const REFUNDED = { status: 'cancelled', billed: false, refunded: true, credit_refunds: 1 };
+
+    it(`bills the booking or refunds it, never both, ${ROUNDS} rounds`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const { id, period } = await bookHalfHour(`x${round}`, 8 + round);
+        // The cancel starts a little later each round, so the run is first to the charge in some rounds only.
+        const cancel = async () => {
+          await sleep(round * 3);
+          return bookings.cancel(site, id);
+        };
+        const { lost } = split(await Promise.allSettled([cancel(), runs.run(site, period)]));
+        expect(lost).toEqual([]);
+        const state = await stateOf(id);
+        expect(state).toEqual(state.billed ? BILLED : REFUNDED);
+      }
+    });
+
+    it('keeps a booking billed by an earlier run billed, refunding nothing when it is cancelled', async () => {
+      const { id, period } = await bookHalfHour('late', 20);
+      await runs.run(site, period);
+      await bookings.cancel(site, id);
+      expect(await stateOf(id)).toEqual(BILLED);
     });
   });
 });

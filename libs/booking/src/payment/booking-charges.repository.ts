@@ -95,6 +95,29 @@ export class BookingChargesRepository {
     return rows[0] ? toCharge(rows[0]) : undefined;
   }
 
+  /**
+   * Locks the charge against a billing run (which holds it FOR SHARE while it invoices it) and says whether a run has
+   * already put it on an invoice. Two statements on purpose: after waiting for a run to commit, only a statement that
+   * starts afterwards sees the lines it wrote.
+   */
+  async lockForRefund(
+    q: Queryable,
+    siteId: string,
+    bookingId: string,
+  ): Promise<{ charge: BookingCharge; invoiced: boolean } | undefined> {
+    const { rows } = await q.query<ChargeRow>(
+      `SELECT ${COLUMNS} FROM booking_charges WHERE site_id = $1 AND booking_id = $2 FOR UPDATE`,
+      [siteId, bookingId],
+    );
+    if (!rows[0]) return undefined;
+    const lines = await q.query<{ invoiced: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM invoice_lines WHERE site_id = $1 AND booking_id = $2 AND kind = 'usage')
+         AS invoiced`,
+      [siteId, bookingId],
+    );
+    return { charge: toCharge(rows[0]), invoiced: lines.rows[0].invoiced };
+  }
+
   async markRefunded(q: Queryable, siteId: string, bookingId: string, at: Date): Promise<BookingCharge> {
     const { rows } = await q.query<ChargeRow>(
       `UPDATE booking_charges SET refunded_at = $3 WHERE site_id = $1 AND booking_id = $2 AND refunded_at IS NULL

@@ -153,10 +153,13 @@ export class PaidBookings {
   /**
    * Inside the cancelling transaction: up to the rule's free cancellation deadline, credits, voucher balance and pass
    * minutes come back and the charge is marked refunded (billing then skips it); later, everything stays spent.
+   * A charge already on an invoice (a run of the booking's month went first) is settled as well: the invoice is
+   * immutable and a correction is a credit note, so refunding here would both bill and give back the same booking.
    */
   async onCancel(tx: Queryable, booking: Booking): Promise<CancelOutcome> {
-    const charge = await this.charges.find(booking.siteId, booking.id, tx);
-    if (!charge || charge.refundedAt) return { refunded: false, charge };
+    const held = await this.charges.lockForRefund(tx, booking.siteId, booking.id);
+    const charge = held?.charge;
+    if (!held || !charge || charge.refundedAt || held.invoiced) return { refunded: false, charge };
     const resource = await this.rules.resource(booking.siteId, booking.resourceId, tx);
     const { rule } = await this.rules.ruleFor(booking.siteId, resource?.kind ?? '*', tx);
     const now = this.clock.now();
