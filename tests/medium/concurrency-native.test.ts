@@ -1,4 +1,4 @@
-import { BillingRunsService, InvoiceChainService, PaymentsService } from '@cw/billing';
+import { BillingRunsService, InvoiceChainService, InvoicesService, PaymentsService } from '@cw/billing';
 import { BookingsService } from '@cw/booking';
 import { DomainError, ErrorCode } from '@cw/common';
 import { VouchersService } from '@cw/credits';
@@ -682,6 +682,48 @@ describe('concurrency on native PostgreSQL', () => {
       await runs.run(site, period);
       await bookings.cancel(site, id);
       expect(await stateOf(id)).toEqual(BILLED);
+    });
+  });
+
+  describe('credit notes for one invoice', () => {
+    it(`issues one of two concurrent full credit notes, numbered without gap, ${ROUNDS} invoices`, async () => {
+      const f = new BillingFixtures(native.db, await newSite('nn', siteDocument()));
+      await f.plan('flex', 15000, 'Flex desk');
+      for (let i = 0; i < ROUNDS; i++) {
+        const m = await f.member(`n${i}`);
+        await f.contract({
+          member: m,
+          plan: 'flex',
+          price: 10000 + i,
+          start: '2024-06-01',
+          end: '2024-07-01',
+        });
+      }
+      await core.get(BillingRunsService).run(f.siteId, '2024-06');
+      const invoices = await f.invoices();
+      expect(invoices).toHaveLength(ROUNDS);
+      const service = core.get(InvoicesService);
+      for (const invoice of invoices) {
+        const credit = () => service.creditNote(f.siteId, invoice.id, { full: true, reason: 'raced' });
+        const { won, lost } = split(await Promise.allSettled([credit(), credit()]));
+        expect(won).toHaveLength(1);
+        expectConflicts(lost, new RegExp(`${invoice.id} has nothing left to credit`));
+        const [notes] = await rows<{ n: number; credited: number }>(
+          `SELECT count(*)::int AS n, coalesce(-sum(total_minor), 0)::int AS credited FROM invoices
+           WHERE site_id = $1 AND corrects_id = $2`,
+          [f.siteId, invoice.id],
+        );
+        expect(notes).toEqual({ n: 1, credited: invoice.total_minor });
+      }
+      const numbers = await rows<{ number: number }>(
+        `SELECT number FROM invoices WHERE site_id = $1 AND series = 'CN' ORDER BY number`,
+        [f.siteId],
+      );
+      expect(numbers.map((r) => r.number)).toEqual(Array.from({ length: ROUNDS }, (_, i) => i + 1));
+      expect(await core.get(InvoiceChainService).verify(f.siteId)).toMatchObject({
+        ok: true,
+        checked: 2 * ROUNDS,
+      });
     });
   });
 });
