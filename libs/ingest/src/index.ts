@@ -7,3 +7,4 @@ export * from './decode/event-decoder';
 export * from './decode/event-mapper';
 export * from './pipeline/batcher';
 export * from './stored-events.bus';
+export * from './stored-events.feed';

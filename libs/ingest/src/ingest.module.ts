@@ -4,6 +4,7 @@ import { EventsController } from './http/events.controller';
 import { IngestRepository } from './ingest.repository';
 import { DEVICE_LOOKUP, IngestService } from './ingest.service';
 import { StoredEventsBus } from './stored-events.bus';
+import { StoredEventsFeed } from './stored-events.feed';
 import { MqttIngestBridge } from './mqtt/mqtt-ingest.bridge';
 
 /** The ingest path itself, shared by both doors. */
@@ -13,6 +14,7 @@ import { MqttIngestBridge } from './mqtt/mqtt-ingest.bridge';
     IngestRepository,
     IngestService,
     StoredEventsBus,
+    StoredEventsFeed,
     { provide: DEVICE_LOOKUP, useExisting: DeviceDirectory },
   ],
   exports: [IngestService, StoredEventsBus],

@@ -148,6 +148,17 @@ describe('resolveState', () => {
     expect(resolveState(m, t0 + 20 * MIN).state).toBe('free');
   });
 
+  it('shows a booking made on a released slot rather than the release', () => {
+    const m = emptyModel();
+    upsertBooking(m, booking({ status: 'released' }));
+    upsertBooking(m, booking({ id: 'b2', start: t0 + 20 * MIN, end: t0 + 50 * MIN }));
+    expect(resolveState(m, t0 + 19 * MIN)).toMatchObject({ state: 'released', bookingId: 'b1' });
+    expect(resolveState(m, t0 + 20 * MIN)).toMatchObject({ state: 'awaiting_checkin', bookingId: 'b2' });
+    upsertBooking(m, booking({ id: 'b2', start: t0 + 20 * MIN, end: t0 + 50 * MIN, status: 'released' }));
+    expect(resolveState(m, t0 + 30 * MIN)).toMatchObject({ state: 'released', bookingId: 'b2' });
+    expect(resolveState(m, t0 + 50 * MIN)).toMatchObject({ state: 'released', bookingId: 'b1' });
+  });
+
   it('moves with a booking moved into or out of the current time', () => {
     const m = emptyModel();
     upsertBooking(m, booking({ start: t0 + 120 * MIN, end: t0 + 180 * MIN }));

@@ -84,7 +84,10 @@ export function resolveState(
 
   const live = model.bookings.filter((b) => b.status !== 'cancelled' && b.status !== 'ended');
   for (const b of live) upcoming.push(b.start, b.end);
-  const covering = live.find((b) => b.start <= now && now < b.end) ?? null;
+  // A released slot may be booked again: the new booking, not the release, says what the resource is now; of
+  // several released ones, the latest.
+  const current = live.filter((b) => b.start <= now && now < b.end);
+  const covering = current.find((b) => b.status !== 'released') ?? current[current.length - 1] ?? null;
 
   const occupancy = model.count !== null ? model.count : present ? null : 0;
   const nextChangeAt = upcoming.filter((t) => t > now).sort((a, b) => a - b)[0] ?? null;
