@@ -70,7 +70,8 @@ export class StoredEventsFeed implements OnApplicationBootstrap, OnModuleDestroy
 
   async onModuleDestroy(): Promise<void> {
     this.offBus?.();
-    await Promise.all([this.pub, this.sub].map((client) => client?.quit().catch(() => client.disconnect())));
+    for (const client of [this.pub, this.sub])
+      if (client) await client.quit().catch(() => client.disconnect());
   }
 
   private publish(events: PlatformEvent[]): void {
