@@ -9,7 +9,6 @@ export * from './allocation';
 export * from './billing-lines';
 export * from './csv';
 export * from './billing.types';
-export * from './billing.webhooks';
 export * from './credit-lines';
 export * from './invoice-issuer';
 export * from './invoices.repository';

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, notFound } from '@cw/common';
+import { InvoiceOverdue } from '@cw/events';
 import { WebhookDispatcher } from '@cw/webhooks';
 import { BillingRunsRepository } from './billing-runs.repository';
-import { InvoiceOverdueEvent } from './billing.webhooks';
 import { deriveBalance, reminderToSend } from './invoice-status';
 import { InvoicesRepository } from './invoices.repository';
 import { localDate } from './local-dates';
@@ -41,7 +41,7 @@ export class OverdueService {
       const level = reminderToSend(invoice.dueDate, today, invoice.reminderLevels);
       if (level === null) continue;
       const sentAt = this.clock.now();
-      const event: InvoiceOverdueEvent = {
+      const event: InvoiceOverdue = {
         siteId,
         invoiceId: invoice.id,
         series: invoice.series,

@@ -1,4 +1,4 @@
-import { BookingRelease, SiteGrantsNotice } from '@cw/events';
+import { BookingRelease, InvoiceOverdue, SiteGrantsNotice } from '@cw/events';
 
 /**
  * The typed event map of webhooks: event type -> payload (the `data` of the POSTed body). A subscription names
@@ -7,6 +7,7 @@ import { BookingRelease, SiteGrantsNotice } from '@cw/events';
 export interface WebhookEventMap {
   'booking.released': BookingRelease;
   'access.grants': SiteGrantsNotice;
+  'invoice.overdue': InvoiceOverdue;
 }
 
 export type WebhookEventType = keyof WebhookEventMap;
@@ -14,6 +15,7 @@ export type WebhookEventType = keyof WebhookEventMap;
 export const WEBHOOK_EVENT_TYPES = [
   'booking.released',
   'access.grants',
+  'invoice.overdue',
 ] as const satisfies readonly WebhookEventType[];
 
 export const ALL_EVENTS = '*';
