@@ -100,6 +100,13 @@ describe('membership: GDPR export and erasure', () => {
          ($3, $1, 'door-main', 'e3', 'UID-BOB', 'bob', 'granted', $3, $3)`,
       [hour(5), hour(4)],
     );
+    // The KPI store's copy of Ana's entrance, and Bob's.
+    await q(
+      `INSERT INTO kpi_member_entries (ts, site_id, member_id, local_date) VALUES
+         ($2, $1, 'ana', ($2::timestamptz AT TIME ZONE 'Europe/Madrid')::date),
+         ($2, $1, 'bob', ($2::timestamptz AT TIME ZONE 'Europe/Madrid')::date)`,
+      [hour(5)],
+    );
     return member;
   }
 
@@ -183,6 +190,7 @@ describe('membership: GDPR export and erasure', () => {
       alreadyErased: false,
       credentialsPseudonymised: 1,
       doorEventsPseudonymised: 2,
+      kpiEntriesPseudonymised: 1,
       apiKeysRevoked: 1,
     });
     const m = erased.body.member;
@@ -236,6 +244,16 @@ describe('membership: GDPR export and erasure', () => {
       [site],
     );
     expect(leftovers.rows).toHaveLength(0);
+    // The KPI entries follow the pseudonym, and their day is queued for the KPI job to re-derive the visits aggregate.
+    const entries = (
+      await db.query<{ member_id: string }>(
+        'SELECT member_id FROM kpi_member_entries WHERE site_id = $1 ORDER BY member_id',
+        [site],
+      )
+    ).rows.map((r) => r.member_id);
+    expect(entries).toEqual(['bob', m.name].sort());
+    const dirty = await db.query('SELECT 1 FROM kpi_dirty_days WHERE site_id = $1', [site]);
+    expect(dirty.rows).toHaveLength(1);
 
     // The invoice is exactly as issued, buyer snapshot included; the member's own key is revoked.
     const invoiceAfter = (

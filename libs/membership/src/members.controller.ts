@@ -164,6 +164,7 @@ export class MembersController {
       alreadyErased: result.alreadyErased,
       credentialsPseudonymised: result.credentialsPseudonymised,
       doorEventsPseudonymised: result.doorEventsPseudonymised,
+      kpiEntriesPseudonymised: result.kpiEntriesPseudonymised,
       apiKeysRevoked: result.apiKeysRevoked,
     };
   }

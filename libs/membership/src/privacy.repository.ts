@@ -112,6 +112,30 @@ export class PrivacyRepository {
     return rowCount;
   }
 
+  /**
+   * The KPI store's copy of the member's entries takes the pseudonym too, and their days are marked for the KPI
+   * maintenance job to re-derive, which replaces the visits aggregate's rows for those days (an aggregate cannot be
+   * refreshed inside this transaction).
+   */
+  async pseudonymiseKpiEntries(
+    q: Queryable,
+    siteId: string,
+    memberId: string,
+    pseudonym: string,
+  ): Promise<number> {
+    await q.query(
+      `INSERT INTO kpi_dirty_days (site_id, local_date)
+       SELECT DISTINCT site_id, local_date FROM kpi_member_entries WHERE site_id = $1 AND member_id = $2
+       ON CONFLICT (site_id, local_date) DO UPDATE SET marked_at = now()`,
+      [siteId, memberId],
+    );
+    const { rowCount } = await q.query(
+      `UPDATE kpi_member_entries SET member_id = $3 WHERE site_id = $1 AND member_id = $2`,
+      [siteId, memberId, pseudonym],
+    );
+    return rowCount;
+  }
+
   async pseudonymiseCredentials(
     q: Queryable,
     siteId: string,

@@ -15,6 +15,7 @@ export interface Erasure {
   alreadyErased: boolean;
   credentialsPseudonymised: number;
   doorEventsPseudonymised: number;
+  kpiEntriesPseudonymised: number;
   apiKeysRevoked: number;
 }
 
@@ -79,6 +80,7 @@ export class PrivacyService {
           alreadyErased: true,
           credentialsPseudonymised: 0,
           doorEventsPseudonymised: 0,
+          kpiEntriesPseudonymised: 0,
           apiKeysRevoked: 0,
         };
       if (member.status === 'active')
@@ -92,6 +94,7 @@ export class PrivacyService {
         salt,
         pseudonym,
       );
+      const kpiEntriesPseudonymised = await this.repo.pseudonymiseKpiEntries(tx, siteId, memberId, pseudonym);
       await this.repo.revokeCredentials(tx, siteId, memberId, 'erased', day.now);
       const credentialsPseudonymised = await this.repo.pseudonymiseCredentials(tx, siteId, memberId, salt);
       const apiKeysRevoked = await this.repo.revokeMemberKeys(tx, siteId, memberId, day.now);
@@ -103,7 +106,12 @@ export class PrivacyService {
           actor,
           action: 'member.erased',
           subject: `member:${memberId}`,
-          detail: { credentialsPseudonymised, doorEventsPseudonymised, apiKeysRevoked },
+          detail: {
+            credentialsPseudonymised,
+            doorEventsPseudonymised,
+            kpiEntriesPseudonymised,
+            apiKeysRevoked,
+          },
         },
         day.now,
       );
@@ -112,6 +120,7 @@ export class PrivacyService {
         alreadyErased: false,
         credentialsPseudonymised,
         doorEventsPseudonymised,
+        kpiEntriesPseudonymised,
         apiKeysRevoked,
       };
     });
