@@ -12,6 +12,7 @@ import { EmbeddedDatabase } from '@cw/database';
 import { BorrowedDatabase } from '../tests/support/borrowed-database';
 import { ADMIN_TOKEN, startPlatform, TestPlatform } from '../tests/support/test-app';
 import { ENTRANCES, ROOMS, accessSiteDocument } from './access/site';
+import { DbTally } from './live/db-tally';
 import { FromLoad, LoadPlan, LoadReport } from './access/protocol';
 import { openBenchDatabase, removeDir, storageOf } from './ingest/database';
 import { cpuSnapshot, forkTs, nextMessage, otherCores, percentile, reap, round, sleep } from './ingest/util';
@@ -147,7 +148,10 @@ export async function runAccessBenchDetailed(): Promise<AccessBenchReport> {
   let platform: TestPlatform | undefined;
   let child: ChildProcess | undefined;
   try {
-    platform = await startPlatform(new BorrowedDatabase(db));
+    // the app's database port, timed from the app's side (bench/live/db-tally.ts): which statements share the worker
+    const appDb = new BorrowedDatabase(db);
+    const tally = new DbTally(appDb);
+    platform = await startPlatform(appDb);
     await platform.putSite(SITE, accessSiteDocument());
     let t = performance.now();
     await seed(db, platform, config);
@@ -186,6 +190,7 @@ export async function runAccessBenchDetailed(): Promise<AccessBenchReport> {
     const cpu0 = cpuSnapshot(pids);
     const app0 = process.cpuUsage();
     t = performance.now();
+    tally.reset();
     log(`${config.rate_per_s} requests/s for ${config.duration_s} s after a ${config.warmup_s} s warm-up`);
     child.send(plan);
     const report = (await nextMessage<FromLoad>(
@@ -194,6 +199,7 @@ export async function runAccessBenchDetailed(): Promise<AccessBenchReport> {
       (config.warmup_s + config.duration_s) * 1000 + 120_000,
     )) as LoadReport;
     const wallMs = performance.now() - t;
+    const database = tally.report(15);
     const appCpu = process.cpuUsage(app0);
     const otherCpu = otherCores(cpu0, cpuSnapshot(pids), wallMs);
     child.disconnect();
@@ -228,6 +234,7 @@ export async function runAccessBenchDetailed(): Promise<AccessBenchReport> {
         host_load_avg_at_start: loadavg().map((l) => round(l, 2)),
         cpus: cpus().length,
         total_s: round((performance.now() - started) / 1000, 1),
+        database,
       },
     };
     log(
