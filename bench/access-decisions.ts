@@ -189,6 +189,7 @@ export async function runAccessBenchDetailed(): Promise<AccessBenchReport> {
     const pids = [process.pid, child.pid ?? 0];
     const cpu0 = cpuSnapshot(pids);
     const app0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     t = performance.now();
     tally.reset();
     log(`${config.rate_per_s} requests/s for ${config.duration_s} s after a ${config.warmup_s} s warm-up`);
@@ -201,6 +202,7 @@ export async function runAccessBenchDetailed(): Promise<AccessBenchReport> {
     const wallMs = performance.now() - t;
     const database = tally.report(15);
     const appCpu = process.cpuUsage(app0);
+    const mainLoop = performance.eventLoopUtilization(elu0);
     const otherCpu = otherCores(cpu0, cpuSnapshot(pids), wallMs);
     child.disconnect();
 
@@ -228,6 +230,7 @@ export async function runAccessBenchDetailed(): Promise<AccessBenchReport> {
         door_events_expected: total,
         seed_s: seedS,
         app_process_cpu_cores: round((appCpu.user + appCpu.system) / 1000 / wallMs, 2),
+        main_thread_utilisation: round(mainLoop.utilization, 2),
         other_cpu_cores: otherCpu,
         other_cpu_cores_at_start: otherAtStart,
         waited_for_quiet_ms: waitedMs,
