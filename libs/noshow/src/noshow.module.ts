@@ -40,7 +40,8 @@ import { NoShowPoliciesController } from './noshow-policies.controller';
     },
     {
       provide: RELEASE_SINKS,
-      inject: [MqttReleaseSink, WebhookReleaseSink, LiveReleaseSink],
+      // Webhooks first: their rows must reach the database before the MQTT and socket.io fan-out takes the event loop.
+      inject: [WebhookReleaseSink, MqttReleaseSink, LiveReleaseSink],
       useFactory: (...sinks: ReleaseSink[]) => sinks,
     },
   ],
