@@ -122,6 +122,11 @@ async function main() {
   }
   db = await PGlite.create(options);
   await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb; CREATE EXTENSION IF NOT EXISTS btree_gist;');
+  // The embedded build ships TimescaleDB's TSL module but nothing loads it, and without it an insert into a table
+  // with a continuous aggregate or a compressed chunk fails. Once migration 0010 has defined the loader, every
+  // database opened from this data loads it first, whichever module runs first.
+  const loader = await db.query("SELECT 1 FROM pg_proc WHERE proname = 'cw_enable_tsl'");
+  if (loader.rows.length > 0) await db.query('SELECT cw_enable_tsl()');
   parentPort.on('message', (message) => {
     handle(message).then(
       (result) => reply(message.id, true, result, result instanceof Uint8Array ? [result.buffer] : undefined),
