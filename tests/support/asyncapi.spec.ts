@@ -858,7 +858,7 @@ describe('docs/asyncapi.yaml', () => {
         },
       } as unknown as WebhookDispatcher;
       const grants = {
-        doorIds: async () => ['front-door'],
+        publishedDoorIds: async () => ['front-door'],
         grants: async () => [sampleGrant],
       } as unknown as GrantsService;
       const clock = { now: () => new Date('2026-03-02T07:20:00Z') } as unknown as Clock;

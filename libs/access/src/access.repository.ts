@@ -258,6 +258,15 @@ export class AccessRepository {
 
   // -- grants export ----------------------------------------------------------------------------------------------
 
+  /** Whether the site ever issued a credential (revoked ones count: their grants may still be retained). */
+  async everIssuedCredentials(siteId: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ found: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM credentials WHERE site_id = $1) AS found',
+      [siteId],
+    );
+    return rows[0].found;
+  }
+
   async activeCredentials(siteId: string): Promise<CredentialHolder[]> {
     const { rows } = await this.db.query<{ id: string; value: string; member_id: string }>(
       `SELECT c.id, c.value, c.member_id FROM credentials c

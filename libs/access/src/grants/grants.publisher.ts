@@ -34,7 +34,7 @@ export class GrantsPublisher {
     const now = this.clock.now().getTime();
     const from = new Date(Math.floor(now / HOUR_MS) * HOUR_MS);
     const to = new Date(from.getTime() + GRANTS_HORIZON_MS);
-    const doorIds = await this.grants.doorIds(siteId);
+    const doorIds = await this.grants.publishedDoorIds(siteId);
     if (doorIds.length === 0) return { doors: 0, grants: 0 };
     const grants = await this.grants.grants(siteId, from, to);
     const generatedAt = new Date(now).toISOString();

@@ -55,6 +55,15 @@ export class GrantsService {
     );
   }
 
+  /**
+   * The doors whose grants are worth publishing: none at a site that never issued a credential, whose grants were
+   * always empty (sites that do not use access control publish nothing and notify no subscriber).
+   */
+  async publishedDoorIds(siteId: string): Promise<string[]> {
+    const doors = await this.doorIds(siteId);
+    return doors.length && (await this.repository.everIssuedCredentials(siteId)) ? doors : [];
+  }
+
   async doorIds(siteId: string): Promise<string[]> {
     const map = await this.directory.site(siteId);
     return map ? [...map.doors.keys()].sort() : [];
