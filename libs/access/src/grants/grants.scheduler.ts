@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { z } from 'zod';
-import { BookingsEvents } from '@cw/booking';
+import { ACTIVE_STATUSES, Booking, BookingsEvents } from '@cw/booking';
 import { defineJob, JobQueue } from '@cw/jobs';
 import { MembershipEvents } from '@cw/membership';
 import { SitesService } from '@cw/sites';
@@ -26,6 +26,15 @@ export const publishAllGrantsJob = defineJob(
 );
 
 const BUCKET_MS = 1000;
+
+/**
+ * What a booking contributes to the grants: nothing unless it holds its slot and has a member. A check-in changes
+ * nothing here, and computing a large site's grants is not free, so only changes of this key republish.
+ */
+function grantOf(booking: Booking | null): string {
+  if (!booking?.memberId || !ACTIVE_STATUSES.includes(booking.status)) return '';
+  return [booking.memberId, booking.resourceId, booking.start.getTime(), booking.end.getTime()].join('|');
+}
 const DAY_MS = 86_400_000;
 const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -66,7 +75,7 @@ export class GrantsScheduler implements OnModuleInit, OnApplicationBootstrap, On
     on(this.sites.onSiteChanged((siteId) => this.changed(siteId)));
     on(
       this.bookingsEvents.on('booking.changed', ({ booking, previous }) => {
-        if (booking.memberId || previous?.memberId) this.changed(booking.siteId);
+        if (grantOf(booking) !== grantOf(previous)) this.changed(booking.siteId);
       }),
     );
     const membership = this.membershipEvents();
