@@ -203,18 +203,15 @@ describe('dynamic pricing quotes', () => {
     expect(rows).toEqual([{ price_minor: 3000 }]);
 
     // A quote used once cannot buy a second booking; an expired one buys nothing, and nothing is written.
-    const reused = await api()
-      .post('/v1/bookings')
-      .set(auth)
-      .send({
-        site,
-        id: 'paid-2',
-        resource: 'room-1',
-        member: 'm2',
-        quote: quoted.body.id,
-        start: slot.end,
-        end: '2026-11-23T11:00:00Z',
-      });
+    const reused = await api().post('/v1/bookings').set(auth).send({
+      site,
+      id: 'paid-2',
+      resource: 'room-1',
+      member: 'm2',
+      quote: quoted.body.id,
+      start: slot.end,
+      end: '2026-11-23T11:00:00Z',
+    });
     expect(reused.status).toBe(409);
     const late = await quote({ resource: 'room-2', member: 'm2', ...slot });
     await api()
