@@ -21,7 +21,6 @@ import { OccupancyEngine, OccupancyModule } from '@cw/occupancy';
 import { PricingModule } from '@cw/pricing';
 import { RealtimeModule } from '@cw/realtime';
 import { ReportsModule } from '@cw/reports';
-import { ReportsModule } from '@cw/reports';
 import { DashboardsModule } from '@cw/dashboards';
 import { ClockModule, loggingModule } from '@cw/runtime';
 import { SitesModule } from '@cw/sites';
@@ -59,7 +58,6 @@ export class ApiAppModule {
         PricingModule,
         OccupancyModule,
         KpiModule,
-        ReportsModule,
         ReportsModule,
         RealtimeModule.forRoot({
           imports: [OccupancyModule],
