@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -171,7 +171,10 @@ describe('board reports (embedded TimescaleDB)', () => {
       ),
     );
     expect(inked).toBeGreaterThan(0.01);
-    writeFileSync(join(__dirname, '..', 'artifacts', 'board-report.pdf'), res.body as Buffer);
+    // tests/artifacts is ignored by git, so a clean clone has none until a test makes it
+    const artifacts = join(__dirname, '..', 'artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, 'board-report.pdf'), res.body as Buffer);
   });
 
   it('serves the page with the report to a key, and a page without data to a browser without one', async () => {
