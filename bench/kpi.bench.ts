@@ -4,7 +4,8 @@
 //   kpi_year_p95_ms           - the same for period=year
 //   raw_over_aggregate_ratio  - the month's per-resource totals computed from the raw hypertables (the
 //                               materialiser's SQL, no aggregate) over the same totals read from the aggregates
-//   report_s                  - left null here: the monthly report is measured where it is built
+//   report_s                  - the board report of the last month (KPIs, money, churn, charts, PDF), generated
+//                               and stored once by ReportsService, as the monthly job does
 // History is generated in SQL inside the database (generate_series), not sent through ingest: at the ~18k events/s
 // the full ingest path sustains here (bench:ingest), the issue's 150M readings would take over two hours. The
 // reading interval, months and resources are knobs; config records what was run.
@@ -27,6 +28,7 @@ import {
 } from '@cw/kpi';
 import { BorrowedDatabase } from '../tests/support/borrowed-database';
 import { openSeededDatabase } from '../tests/support/seeded-database';
+import { ReportsService } from '@cw/reports';
 import { ADMIN_TOKEN, startPlatform } from '../tests/support/test-app';
 
 const env = (name: string, fallback: number): number =>
@@ -179,10 +181,21 @@ async function main(): Promise<void> {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+    const reportMonth = config.end_date.slice(0, 7);
+    const reportStarted = performance.now();
+    const report = await platform.app.get(ReportsService).generateReport(SITE, reportMonth);
+    const reportS = (performance.now() - reportStarted) / 1000;
+    log(`report ${reportMonth}: ${round(reportS, 1)} s, ${report.pdfPages} PDF pages`);
+
     const metrics = {
       kpi_month_p95_ms: round(p95(month), 1),
       kpi_year_p95_ms: round(p95(year), 1),
-      report_s: null,
+      // the middle and the worst sample beside p95, to tell a slow query from a request that waited behind other work
+      kpi_month_p50_ms: round(median(month), 1),
+      kpi_month_max_ms: round(Math.max(...month), 1),
+      kpi_year_p50_ms: round(median(year), 1),
+      kpi_year_max_ms: round(Math.max(...year), 1),
+      report_s: round(reportS, 1),
       raw_over_aggregate_ratio: round(median(rawMs) / median(aggregateMs), 1),
       raw_month_totals_ms: round(median(rawMs), 1),
       aggregate_month_totals_ms: round(median(aggregateMs), 1),
@@ -203,7 +216,7 @@ async function main(): Promise<void> {
         cpu_model: cpus()[0]?.model.split(' ').slice(0, 2).join(' '),
       },
       config: { ...config, host_load_avg_at_start: loadavg().map((x) => round(x, 2)) },
-      targets: { kpi_month_p95_ms: 300, kpi_year_p95_ms: 2000 },
+      targets: { kpi_month_p95_ms: 300, kpi_year_p95_ms: 2000, report_s: 15 },
       metrics,
     };
     mkdirSync(join(__dirname, 'results'), { recursive: true });
