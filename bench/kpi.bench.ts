@@ -42,7 +42,7 @@ const config = {
   resources: env('BENCH_KPI_RESOURCES', 300),
   months: env('BENCH_KPI_MONTHS', 12),
   /** One presence reading per sensor every this many minutes while the site is open. */
-  reading_minutes: env('BENCH_KPI_READING_MINUTES', 5),
+  reading_minutes: env('BENCH_KPI_READING_MINUTES', 15),
   runs: env('BENCH_KPI_RUNS', 20),
   end_date: '2026-10-31',
   opening_hours: 'Mon-Fri 08:00-20:00',
