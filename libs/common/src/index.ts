@@ -4,3 +4,4 @@ export * from './zod-body.pipe';
 export * from './error.filter';
 export * from './typed-emitter';
 export * from './clock';
+export * from './zone-offset';

@@ -1,3 +1,5 @@
+import { utcOffsetMs } from '@cw/common';
+
 /** `YYYY-MM-DD`: a calendar date in a site's time zone. */
 export type LocalDate = string;
 
@@ -5,37 +7,14 @@ export const WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] a
 export type WeekdayName = (typeof WEEKDAY_NAMES)[number];
 
 const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall-clock reading of an instant in a zone, as the UTC milliseconds of that same reading. */
+/** The wall-clock reading of an instant in a zone, as the UTC milliseconds of that same reading (whole seconds). */
 function wallMs(instant: Date, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return Math.floor(instant.getTime() / 1000) * 1000 + utcOffsetMs(instant.getTime(), timeZone);
 }
 
 function offsetMs(instant: Date, timeZone: string): number {
-  return wallMs(instant, timeZone) - Math.floor(instant.getTime() / 1000) * 1000;
+  return utcOffsetMs(instant.getTime(), timeZone);
 }
 
 export function localDate(instant: Date, timeZone: string): LocalDate {

@@ -2,6 +2,7 @@
  * Closing times of a site, from its weekly opening hours in its IANA zone, with nothing but `Intl`: the local clock
  * decides ("closes at 20:00" means 20:00 on the wall in Madrid, in winter and in summer alike).
  */
+import { utcOffsetMs } from '@cw/common';
 
 export interface WeeklySlot {
   day: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -11,34 +12,7 @@ export interface WeeklySlot {
 
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** Local wall time minus UTC at that instant, in ms (Madrid in winter: +3,600,000). */
-function offsetMs(instant: number, timeZone: string): number {
-  const f: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant)))
-    if (part.type !== 'literal') f[part.type] = Number(part.value);
-  const asUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
+const offsetMs = utcOffsetMs;
 
 /** Local calendar day (as a UTC midnight, ms) holding `instant`. */
 function localDay(instant: number, timeZone: string): number {

@@ -2,40 +2,13 @@
  * Site-local calendar arithmetic with nothing but `Intl`: access hours are wall-clock hours in the site's IANA zone
  * ("08:00-20:00" means 08:00 on the wall in Madrid, in winter and in summer alike), and day passes count local days.
  */
+import { utcOffsetMs } from '@cw/common';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const FROM_SUNDAY: Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 export const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** The wall clock of `timeZone` at `instant`, as if it were UTC (ms, whole seconds). */
-function wallAsUtc(instant: number, timeZone: string): number {
-  const f: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant)))
-    if (part.type !== 'literal') f[part.type] = Number(part.value);
-  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-}
-
 const offsets = new Map<string, number>();
 const MAX_CACHED_OFFSETS = 50_000;
 
@@ -50,7 +23,7 @@ export function offsetMs(instant: number, timeZone: string): number {
   const known = offsets.get(key);
   if (known !== undefined) return known;
   const atMinute = minute * 60_000;
-  const offset = wallAsUtc(atMinute, timeZone) - atMinute;
+  const offset = utcOffsetMs(atMinute, timeZone);
   if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
   offsets.set(key, offset);
   return offset;

@@ -2,39 +2,14 @@
  * Site-local calendar arithmetic with nothing but `Intl`: KPIs are per local day, and a local day is 23, 24 or 25
  * hours long. Dates are 'YYYY-MM-DD' strings; instants are epoch milliseconds.
  */
+import { utcOffsetMs } from '@cw/common';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 /** Local wall time minus UTC at that instant (Madrid in winter: +3,600,000). */
-export function offsetMs(instant: number, timeZone: string): number {
-  const f: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant)))
-    if (part.type !== 'literal') f[part.type] = Number(part.value);
-  const asUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
+export const offsetMs = utcOffsetMs;
 
 /** A date string as the UTC midnight of that calendar day, for date arithmetic. */
 export const dayNumber = (date: string): number => Date.parse(`${date}T00:00:00Z`);

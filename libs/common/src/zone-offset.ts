@@ -1,0 +1,31 @@
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/**
+ * Local wall time minus UTC at an instant, in ms (Madrid in winter: +3,600,000), with nothing but `Intl`: the one
+ * primitive every site-local calendar in the platform (opening hours, credit months, access hours, KPI days) is
+ * built on. Whole seconds: the wall clock shows no milliseconds.
+ */
+export function utcOffsetMs(instant: number, timeZone: string): number {
+  const f: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(new Date(instant)))
+    if (part.type !== 'literal') f[part.type] = Number(part.value);
+  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - Math.floor(instant / 1000) * 1000;
+}
