@@ -252,19 +252,31 @@ export class MaterialiseRepository {
   }
 
   /**
-   * Runs the policies of the platform's hypertables and aggregates once (refresh, compression, retention). A server
-   * has background workers for this; the embedded build has none.
+   * Runs the compression and retention policies once. A server has background workers for this; the embedded build
+   * has none. The aggregates' refresh policies are left out there: nothing but the materialiser writes the slices, and
+   * it refreshes exactly the window it wrote, while a policy re-scans 35 days and held the one database worker for
+   * over ten seconds in the live benchmark.
    */
-  async runPolicies(): Promise<number[]> {
+  async runStoragePolicies(): Promise<number[]> {
     await this.enableTimescaleFeatures();
     const { rows } = await this.db.query<{ job_id: number }>(
       `SELECT job_id FROM timescaledb_information.jobs
-       WHERE proc_name IN ('policy_refresh_continuous_aggregate', 'policy_compression', 'policy_retention')
-       ORDER BY CASE proc_name WHEN 'policy_refresh_continuous_aggregate' THEN 0 WHEN 'policy_retention' THEN 1 ELSE 2 END,
-                job_id`,
+       WHERE proc_name IN ('policy_compression', 'policy_retention')
+       ORDER BY CASE proc_name WHEN 'policy_retention' THEN 0 ELSE 1 END, job_id`,
     );
     for (const { job_id } of rows) await this.db.query(`CALL run_job($1)`, [job_id]);
+    await this.db.query(
+      `INSERT INTO kpi_upkeep (task, last_run_at) VALUES ('storage_policies', now())
+       ON CONFLICT (task) DO UPDATE SET last_run_at = EXCLUDED.last_run_at`,
+    );
     return rows.map((r) => r.job_id);
+  }
+
+  async storagePoliciesRanAt(): Promise<Date | null> {
+    const { rows } = await this.db.query<{ last_run_at: Date }>(
+      `SELECT last_run_at FROM kpi_upkeep WHERE task = 'storage_policies'`,
+    );
+    return rows[0] ? new Date(rows[0].last_run_at) : null;
   }
 
   /** Sets how long presence data tied to a person is kept, on every personal table's retention policy. */
