@@ -14,6 +14,7 @@ import {
   NO_FIGURE,
   trendOf,
 } from './format';
+import { chartFont, FONT, registerFonts } from './fonts';
 
 const MARGIN = 48;
 const PAGE = { width: 595.28, height: 841.89 };
@@ -59,6 +60,7 @@ export function renderPdf(report: BoardReport, charts: RenderedChart[]): Promise
       CreationDate: new Date(report.generatedAt),
     },
   });
+  registerFonts(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   let pages = 0;
@@ -83,21 +85,21 @@ export function expectedPageCount(report: BoardReport, charts: number): number {
 }
 
 function heading(doc: PDFKit.PDFDocument, text: string, sub?: string): void {
-  doc.font('Helvetica-Bold').fontSize(16).fillColor(INK).text(text, MARGIN, MARGIN);
-  if (sub) doc.font('Helvetica').fontSize(10).fillColor(MUTED).text(sub);
+  doc.font(FONT.bold).fontSize(16).fillColor(INK).text(text, MARGIN, MARGIN);
+  if (sub) doc.font(FONT.regular).fontSize(10).fillColor(MUTED).text(sub);
   doc.moveDown(0.8);
 }
 
 function titlePage(doc: PDFKit.PDFDocument, report: BoardReport): void {
   doc.rect(0, 0, PAGE.width, 150).fill(ACCENT);
-  doc.font('Helvetica').fontSize(11).fillColor('#c7d2fe').text('BOARD REPORT', MARGIN, 46);
-  doc.font('Helvetica-Bold').fontSize(26).fillColor('#ffffff').text(report.siteName, MARGIN, 64, {
+  doc.font(FONT.regular).fontSize(11).fillColor('#c7d2fe').text('BOARD REPORT', MARGIN, 46);
+  doc.font(FONT.bold).fontSize(26).fillColor('#ffffff').text(report.siteName, MARGIN, 64, {
     width: CONTENT_WIDTH,
     height: 34,
     ellipsis: true,
   });
   doc
-    .font('Helvetica')
+    .font(FONT.regular)
     .fontSize(13)
     .fillColor('#e0e7ff')
     .text(`${monthLabel(report.month)} · ${report.timeZone} · ${report.currency}`, MARGIN, 102);
@@ -106,7 +108,7 @@ function titlePage(doc: PDFKit.PDFDocument, report: BoardReport): void {
     .fillColor('#c7d2fe')
     .text(`Generated ${report.generatedAt.replace('T', ' ').slice(0, 16)} UTC`, MARGIN, 122);
   doc.y = 178;
-  doc.font('Helvetica-Bold').fontSize(13).fillColor(INK).text('Headline figures', MARGIN, doc.y);
+  doc.font(FONT.bold).fontSize(13).fillColor(INK).text('Headline figures', MARGIN, doc.y);
   doc.moveDown(0.5);
   table(doc, report.headline, [
     { title: 'Figure', width: 190, cell: (h) => h.label },
@@ -132,16 +134,16 @@ function titlePage(doc: PDFKit.PDFDocument, report: BoardReport): void {
   ]);
   if (report.notes.length) {
     doc.moveDown(1);
-    doc.font('Helvetica-Bold').fontSize(11).fillColor(INK).text('Notes on missing figures', MARGIN);
+    doc.font(FONT.bold).fontSize(11).fillColor(INK).text('Notes on missing figures', MARGIN);
     doc.moveDown(0.3);
     const bottom = PAGE.height - MARGIN - 30;
     for (const note of report.notes) {
       if (doc.y > bottom - 24) {
-        doc.font('Helvetica').fontSize(9).fillColor(MUTED).text('More notes in the online report.', MARGIN);
+        doc.font(FONT.regular).fontSize(9).fillColor(MUTED).text('More notes in the online report.', MARGIN);
         break;
       }
       doc
-        .font('Helvetica')
+        .font(FONT.regular)
         .fontSize(9)
         .fillColor(MUTED)
         .text(`- ${note}`, MARGIN, doc.y, { width: CONTENT_WIDTH });
@@ -163,6 +165,7 @@ function chartPages(doc: PDFKit.PDFDocument, charts: RenderedChart[]): void {
       height: Math.min(slot - 10, (CHART_HEIGHT + 120) * scale),
       preserveAspectRatio: 'xMinYMin meet',
       assumePt: true,
+      fontCallback: chartFont,
     });
   });
 }
@@ -180,7 +183,7 @@ const kpiColumns = <T extends KpiFigures>(first: Column<T>[]): Column<T>[] => [
 function tablePages(doc: PDFKit.PDFDocument, report: BoardReport): void {
   doc.addPage();
   heading(doc, 'KPI tables', `${monthLabel(report.month)}, site local time and opening hours`);
-  doc.font('Helvetica-Bold').fontSize(11).fillColor(INK).text('Per resource kind', MARGIN);
+  doc.font(FONT.bold).fontSize(11).fillColor(INK).text('Per resource kind', MARGIN);
   doc.moveDown(0.3);
   table(
     doc,
@@ -197,11 +200,11 @@ function tablePages(doc: PDFKit.PDFDocument, report: BoardReport): void {
       doc.addPage();
       heading(doc, 'KPI tables (continued)');
     }
-    doc.font('Helvetica-Bold').fontSize(11).fillColor(INK).text('Per resource', MARGIN);
+    doc.font(FONT.bold).fontSize(11).fillColor(INK).text('Per resource', MARGIN);
     doc.moveDown(0.3);
     const rows = report.perResource.slice(start, start + RESOURCE_ROWS_PER_PAGE);
     if (rows.length) table(doc, rows, resourceColumns);
-    else doc.font('Helvetica').fontSize(9).fillColor(MUTED).text('No resources.', MARGIN);
+    else doc.font(FONT.regular).fontSize(9).fillColor(MUTED).text('No resources.', MARGIN);
   }
 }
 
@@ -216,14 +219,14 @@ function atRiskPages(doc: PDFKit.PDFDocument, report: BoardReport): void {
     );
     if (!report.atRisk.members) {
       doc
-        .font('Helvetica')
+        .font(FONT.regular)
         .fontSize(10)
         .fillColor(MUTED)
         .text(`No at-risk list: ${report.atRisk.reason ?? 'no scores'}.`, MARGIN);
       return;
     }
     if (!members.length) {
-      doc.font('Helvetica').fontSize(10).fillColor(MUTED).text('No member is at risk.', MARGIN);
+      doc.font(FONT.regular).fontSize(10).fillColor(MUTED).text('No member is at risk.', MARGIN);
       return;
     }
     table(doc, members.slice(start, start + AT_RISK_ROWS_PER_PAGE), [
@@ -247,7 +250,7 @@ function table<T>(doc: PDFKit.PDFDocument, rows: T[], columns: Column<T>[]): voi
   const draw = (cells: string[], y: number, bold: boolean) => {
     let x = MARGIN;
     doc
-      .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+      .font(bold ? FONT.bold : FONT.regular)
       .fontSize(8.5)
       .fillColor(bold ? MUTED : INK);
     cells.forEach((text, i) => {
@@ -301,7 +304,7 @@ function footers(doc: PDFKit.PDFDocument, report: BoardReport): void {
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc
-      .font('Helvetica')
+      .font(FONT.regular)
       .fontSize(8)
       .fillColor(MUTED)
       .text(
