@@ -13,10 +13,10 @@ import { IngestHttpModule, IngestMqttModule } from '@cw/ingest';
 import { MembershipModule } from '@cw/membership';
 import { MetricsModule } from '@cw/metrics';
 import { MqttModule } from '@cw/mqtt';
-import { JobsModule } from '@cw/jobs';
+import { JobsModule, JobsPlacementModule } from '@cw/jobs';
 import { KpiModule } from '@cw/kpi';
 import { WebhooksModule } from '@cw/webhooks';
-import { NoShowModule } from '@cw/noshow';
+import { NoShowModule, noShowDecisionJob } from '@cw/noshow';
 import { OccupancyEngine, OccupancyModule } from '@cw/occupancy';
 import { PricingModule } from '@cw/pricing';
 import { RealtimeModule } from '@cw/realtime';
@@ -27,7 +27,8 @@ import { SitesModule } from '@cw/sites';
 
 /**
  * The api process. On the embedded default (no DATABASE_URL) it is the whole platform in one process: the embedded
- * database and broker cannot be shared between processes, so ingest and worker duties are composed in here.
+ * database and broker cannot be shared between processes, so ingest and worker duties are composed in here. Beside
+ * apps/worker, JOBS_PROCESS=none leaves the background jobs to it: the api only queues them.
  */
 @Module({})
 export class ApiAppModule {
@@ -47,6 +48,9 @@ export class ApiAppModule {
         SitesModule,
         IngestHttpModule,
         JobsModule,
+        // Kept here even with JOBS_PROCESS=none: a no-show decision changes a booking, and the occupancy engine of this
+        // process hears booking changes in-process only; the worker runs no such engine.
+        JobsPlacementModule.keepHere([noShowDecisionJob.name]),
         WebhooksModule,
         BookingModule,
         MembershipModule,

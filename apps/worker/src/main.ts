@@ -1,16 +1,15 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigError, loadConfig } from '@cw/config';
 import { createHttpApp } from '@cw/runtime';
+import { probesOnly } from './probes-only';
 import { WorkerAppModule } from './worker-app.module';
+import { checkWorkerConfig } from './worker-topology';
 
 async function main(): Promise<void> {
   const config = new AppConfig(loadConfig());
-  if (config.embeddedDatabase) {
-    throw new ConfigError(
-      'apps/worker runs in the production topology: set DATABASE_URL (npm start runs everything in one process)',
-    );
-  }
+  checkWorkerConfig(config);
   const app = await createHttpApp(WorkerAppModule.register(config));
+  app.use(probesOnly);
   await app.listen(config.get('PORT'));
 }
 

@@ -33,4 +33,13 @@ describe('loadConfig', () => {
     expect(config.DEMO).toBe(true);
     expect(config.WEBHOOK_ALLOW_PRIVATE).toBe(true);
   });
+
+  it('processes every job by default, and leaves them to workers only where a queue is shared', () => {
+    expect(loadConfig({}).JOBS_PROCESS).toBe('all');
+    expect(loadConfig({ REDIS_URL: 'redis://r:6379', JOBS_PROCESS: 'none' }).JOBS_PROCESS).toBe('none');
+    expect(() => loadConfig({ JOBS_PROCESS: 'none' })).toThrow(
+      /^Invalid environment variable JOBS_PROCESS="none": none needs REDIS_URL/,
+    );
+    expect(() => loadConfig({ JOBS_PROCESS: 'some' })).toThrow(/JOBS_PROCESS/);
+  });
 });

@@ -46,6 +46,12 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'letters, digits, _ or - only')
     .default('cw'),
+  /**
+   * Which job handlers this process runs. `all`: every one its modules register (the embedded default, a lone api).
+   * `none`: background jobs are queued for apps/worker; only the timers the app keeps beside its live engines still
+   * run here (the api keeps the no-show decisions). Needs REDIS_URL, where the worker takes the jobs from.
+   */
+  JOBS_PROCESS: z.enum(['all', 'none']).default('all'),
   DEMO: bool.default('off'),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   WEBHOOK_ALLOW_PRIVATE: bool.default('false'),
@@ -85,6 +91,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .refine((c) => !(c.CLOCK_CONTROL && c.NODE_ENV === 'production'), {
       path: ['CLOCK_CONTROL'],
       message: 'the clock can only be controlled outside production',
+    })
+    .refine((c) => c.JOBS_PROCESS === 'all' || c.REDIS_URL !== undefined, {
+      path: ['JOBS_PROCESS'],
+      message: 'none needs REDIS_URL: with the in-process queue no other process can take the jobs',
     })
     .safeParse(cleaned);
   if (!parsed.success) {

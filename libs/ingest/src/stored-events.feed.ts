@@ -61,7 +61,8 @@ export class StoredEventsFeed implements OnApplicationBootstrap, OnModuleDestroy
     const listeners = this.bus.listenerCount('stored');
     this.pub = this.client(url, 'cw-stored-pub');
     this.offBus = this.bus.on('stored', (events) => this.publish(events));
-    if (listeners > 0) {
+    // A process whose app turned relaying off (the worker) keeps its listeners deaf to other processes.
+    if (listeners > 0 && this.config.relaysStoredEvents) {
       this.sub = this.client(url, 'cw-stored-sub');
       this.sub.on('message', (_channel: string, message: string) => this.relay(message));
       await this.sub.subscribe(this.channel);

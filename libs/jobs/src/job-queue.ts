@@ -32,6 +32,12 @@ export interface ProcessOptions {
   concurrency?: number;
 }
 
+/** A job name with a handler registered in this process, and whether this process runs it (see JOBS_PROCESS). */
+export interface RegisteredJob {
+  name: string;
+  runsHere: boolean;
+}
+
 export const DEFAULT_ATTEMPTS = 1;
 export const DEFAULT_BACKOFF_MS = 1000;
 
@@ -49,8 +55,14 @@ export abstract class JobQueue implements OnApplicationBootstrap, OnModuleDestro
   /** Removes a job that has not started yet; false when there is none or it is already running. */
   abstract cancel<T>(def: JobDefinition<T>, jobId: string): Promise<boolean>;
 
-  /** Registers the one handler of a job name in this process; it runs once the queue is started. */
+  /**
+   * Registers the one handler of a job name in this process; it runs once the queue is started, unless this process
+   * leaves the job to others (JOBS_PROCESS=none: the handler is recorded, never run here).
+   */
   abstract process<T>(def: JobDefinition<T>, handler: JobHandler<T>, options?: ProcessOptions): void;
+
+  /** The job names registered here, in registration order. */
+  abstract registeredJobs(): RegisteredJob[];
 
   /** Begins running due jobs; idempotent. */
   abstract start(): Promise<void>;

@@ -5,3 +5,4 @@ export * from './noshow.module';
 export * from './decision-timers';
 export * from './release.publisher';
 export * from './noshow-policies';
+export { noShowDecisionJob } from './job-queue.decision-timers';

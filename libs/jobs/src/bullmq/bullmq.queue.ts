@@ -8,6 +8,7 @@ import {
   JobHandler,
   JobQueue,
   ProcessOptions,
+  RegisteredJob,
   ScheduleOptions,
 } from '../job-queue';
 import { checkRetryOptions, describeError } from '../queue-options';
@@ -17,6 +18,8 @@ export interface BullMqQueueOptions {
   url: string;
   /** Namespaces every key, so several deployments (or parallel test files) share one Redis without colliding. */
   prefix: string;
+  /** Whether this process runs a job name's handler (default: every one); the others are left to other processes. */
+  runsHere?: (jobName: string) => boolean;
 }
 
 // Finished jobs are kept for inspection only (a completed or failed id can be scheduled again, see ScheduleOptions):
@@ -40,6 +43,8 @@ export class BullMqJobQueue extends JobQueue {
   private readonly logger = new Logger(BullMqJobQueue.name);
   private readonly queues = new Map<string, Queue<unknown>>();
   private readonly registrations = new Map<string, Registration>();
+  /** Handlers registered here for jobs another process runs (JOBS_PROCESS=none): kept only to report them. */
+  private readonly leftToOthers = new Set<string>();
   private readonly workers = new Map<string, Worker<unknown>>();
   private producer: Redis | undefined;
   private consumer: Redis | undefined;
@@ -77,9 +82,14 @@ export class BullMqJobQueue extends JobQueue {
   }
 
   process<T>(def: JobDefinition<T>, handler: JobHandler<T>, options: ProcessOptions = {}): void {
-    if (this.registrations.has(def.name)) throw new Error(`job ${def.name} already has a handler`);
+    if (this.registrations.has(def.name) || this.leftToOthers.has(def.name))
+      throw new Error(`job ${def.name} already has a handler`);
     const concurrency = options.concurrency ?? 1;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be >= 1');
+    if (this.options.runsHere && !this.options.runsHere(def.name)) {
+      this.leftToOthers.add(def.name);
+      return;
+    }
     const registration: Registration = {
       name: def.name,
       concurrency,
@@ -99,9 +109,21 @@ export class BullMqJobQueue extends JobQueue {
     if (this.started) this.launch(registration);
   }
 
+  registeredJobs(): RegisteredJob[] {
+    return [
+      ...[...this.registrations.keys()].map((name) => ({ name, runsHere: true })),
+      ...[...this.leftToOthers].map((name) => ({ name, runsHere: false })),
+    ];
+  }
+
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (this.leftToOthers.size > 0)
+      this.logger.log(
+        `running ${[...this.registrations.keys()].join(', ') || 'no jobs'} here; ` +
+          `leaving ${[...this.leftToOthers].join(', ')} to the worker processes`,
+      );
     for (const registration of this.registrations.values()) this.launch(registration);
     await Promise.all([...this.workers.values()].map((worker) => worker.waitUntilReady()));
   }

@@ -8,6 +8,7 @@ import {
   JobHandler,
   JobQueue,
   ProcessOptions,
+  RegisteredJob,
   ScheduleOptions,
 } from '../job-queue';
 import { systemTimers, JobTimers } from '../timers';
@@ -105,6 +106,11 @@ export class InProcessJobQueue extends JobQueue {
       running: 0,
     });
     this.pump(def.name);
+  }
+
+  /** Every handler runs here: the in-process queue has no other process to leave jobs to. */
+  registeredJobs(): RegisteredJob[] {
+    return [...this.handlers.keys()].map((name) => ({ name, runsHere: true }));
   }
 
   start(): Promise<void> {
