@@ -47,6 +47,19 @@ function intersect(a: Interval[], b: Interval[]): Interval[] {
   return out;
 }
 
+/** Most intervals covering one instant (half-open: one ending where another starts does not overlap it). */
+function mostAtOnce(intervals: Interval[]): number {
+  const moves = intervals.flatMap((i) => [
+    { t: i.start, d: 1 },
+    { t: i.end, d: -1 },
+  ]);
+  moves.sort((a, b) => a.t - b.t || a.d - b.d);
+  let level = 0;
+  let most = 0;
+  for (const m of moves) most = Math.max(most, (level += m.d));
+  return most;
+}
+
 const minutes = (intervals: Interval[]) => intervals.reduce((s, i) => s + (i.end - i.start), 0) / 60_000;
 const span = (from: string, to: string): Interval => ({ start: Date.parse(from), end: Date.parse(to) });
 
@@ -70,7 +83,7 @@ describe('KPIs of a simulated month against the simulator ground truth', () => {
     await db?.close();
   });
 
-  it('gives utilisation, booking rate and booked-vs-used within 1 percentage point of the truth', async () => {
+  it('gives utilisation, booking rate and booked-vs-used within 1 point of the truth, peaks exactly', async () => {
     const scenario = loadScenario(SMALL_TEST_SCENARIO_FILE);
     const site = scenario.sites[0];
     await platform.putSite(site.id, site.document);
@@ -112,6 +125,9 @@ describe('KPIs of a simulated month against the simulator ground truth', () => {
       (r): r is Booking => r.type === 'booking' && r.site === site.id && r.outcome !== 'cancelled',
     );
     const resources = site.document.floors.flatMap((f) => f.resources.map((r) => r.id));
+    const resourceDoc = new Map(site.document.floors.flatMap((f) => f.resources.map((r) => [r.id, r])));
+    /** Occupied intervals of the resources that count people (one seat: 1 while occupied), per kind. */
+    const countedByKind = new Map<string, Interval[]>();
     let siteOccupied = 0;
     let siteBooked = 0;
     let siteUsed = 0;
@@ -131,6 +147,14 @@ describe('KPIs of a simulated month against the simulator ground truth', () => {
       siteUsed += minutes(used);
       const got = kpis.resources.find((r) => r.resourceId === id)!;
       expect(got.sensed).toBe(true);
+      const doc = resourceDoc.get(id)!;
+      if ((doc.capacity ?? 1) <= 1) {
+        expect(got.peakOccupancy.value).toBe(occupied.length > 0 ? 1 : 0);
+        countedByKind.set(doc.kind, [...(countedByKind.get(doc.kind) ?? []), ...occupied]);
+      } else {
+        // several seats seen by presence sensors and doors only: how many people is unknown
+        expect(got.peakOccupancy).toEqual({ value: null, reason: 'presence_cannot_count' });
+      }
       expect(got.totals.openMinutes).toBe(openMinutes);
       expect(Math.abs(got.utilisation.value! - minutes(occupied) / openMinutes)).toBeLessThanOrEqual(0.01);
       expect(Math.abs(got.bookingRate.value! - minutes(booked) / openMinutes)).toBeLessThanOrEqual(0.01);
@@ -139,6 +163,17 @@ describe('KPIs of a simulated month against the simulator ground truth', () => {
         compared.push(id);
       }
     }
+    // Peak per kind: the most counted resources occupied at once in the truth; null where none can count.
+    for (const k of kpis.kinds) {
+      const counted = countedByKind.get(k.kind);
+      if (counted)
+        expect({ kind: k.kind, peak: k.peakOccupancy.value }).toEqual({
+          kind: k.kind,
+          peak: mostAtOnce(counted),
+        });
+      else expect(k.peakOccupancy).toEqual({ value: null, reason: 'presence_cannot_count' });
+    }
+    expect(mostAtOnce(countedByKind.get('desk') ?? [])).toBeGreaterThanOrEqual(2);
     // The month must hold enough to judge by: real occupancy and several booked rooms.
     expect(siteOccupied).toBeGreaterThan(1000);
     expect(compared.length).toBeGreaterThanOrEqual(2);

@@ -201,7 +201,18 @@ describe('KPIs on a hand-computed fixture (embedded TimescaleDB)', () => {
     expect(booth.utilisation).toEqual({ value: null, reason: 'no_presence_sensor' });
     expect(booth.bookedVsUsed).toEqual({ value: null, reason: 'no_presence_sensor' });
     expect(booth.bookingRate).toEqual({ value: 0.0417 }); // 30 / 720; the cancelled hour is not booked
-    expect(booth.peakOccupancy).toEqual({ value: null, reason: 'not_counted_per_resource' });
+    // Peaks: one seat with presence counts 1 from opening (06:55 is clipped to 07:00); several seats with presence
+    // or a door cannot be counted; no sensor at all says so.
+    expect(desk.peakOccupancy).toEqual({ value: 1, at: '2026-03-02T07:00:00.000Z' });
+    expect(room1.peakOccupancy).toEqual({ value: null, reason: 'presence_cannot_count' });
+    expect(room2.peakOccupancy).toEqual({ value: null, reason: 'presence_cannot_count' });
+    expect(booth.peakOccupancy).toEqual({ value: null, reason: 'no_presence_sensor' });
+    expect(kind(k, 'desk').peakOccupancy).toEqual({ value: 1, at: '2026-03-02T07:00:00.000Z' });
+    expect(kind(k, 'meeting_room')).toMatchObject({
+      countedResources: 0,
+      peakOccupancy: { value: null, reason: 'presence_cannot_count' },
+    });
+    expect(kind(k, 'phone_booth').peakOccupancy).toEqual({ value: null, reason: 'no_presence_sensor' });
 
     expect(kind(k, 'meeting_room').utilisation).toEqual({ value: 0.0313 }); // (30 + 15) / (2 x 720)
     expect(kind(k, 'meeting_room').bookedVsUsed).toEqual({ value: 0.375 }); // (30 + 15) / (90 + 30)
@@ -218,6 +229,7 @@ describe('KPIs on a hand-computed fixture (embedded TimescaleDB)', () => {
     const k = await kpis('period=day&date=2026-03-07');
     expect(resource(k, 'desk-1').utilisation).toEqual({ value: null, reason: 'closed' });
     expect(k.site.bookingRate).toEqual({ value: null, reason: 'closed' });
+    expect(resource(k, 'desk-1').peakOccupancy).toEqual({ value: null, reason: 'closed' });
   });
 
   it('counts 23 open hours on the day clocks go forward, and fills the heatmap by local hour', async () => {
@@ -356,5 +368,171 @@ describe('KPIs on a hand-computed fixture (embedded TimescaleDB)', () => {
       [SITE],
     );
     expect(left).toEqual([]);
+  });
+  /**
+   * Peak occupancy on a second site, same zone and March offsets (open 07:00-19:00 UTC; on Wednesday 07:00-13:00
+   * and 15:00-19:00 UTC). The lounge (8 seats) has its own people counter; cell (1 seat) and the desks have presence
+   * sensors; studio (4 seats) and hall (30 seats) have presence sensors only, so they cannot be counted.
+   */
+  describe('peak occupancy per resource and per kind', () => {
+    const PEAKS = 'kpi2';
+    const weekday = (day: 'mon' | 'tue' | 'thu' | 'fri') => ({ day, open: '08:00', close: '20:00' });
+    const peakSite: SiteDocumentInput = {
+      ...site,
+      name: 'Peak fixture',
+      openingHours: [
+        weekday('mon'),
+        weekday('tue'),
+        { day: 'wed', open: '08:00', close: '14:00' },
+        { day: 'wed', open: '16:00', close: '20:00' },
+        weekday('thu'),
+        weekday('fri'),
+      ],
+      floors: [
+        {
+          id: 'f0',
+          name: 'Ground',
+          plan: { width: 20, height: 10 },
+          resources: [
+            { id: 'lounge', name: 'Lounge', kind: 'meeting_room', capacity: 8, polygon: square(0) },
+            { id: 'cell', name: 'Cell', kind: 'meeting_room', capacity: 1, polygon: square(3) },
+            { id: 'studio', name: 'Studio', kind: 'meeting_room', capacity: 4, polygon: square(6) },
+            { id: 'desk-a', name: 'Desk A', kind: 'desk', polygon: square(9) },
+            { id: 'desk-b', name: 'Desk B', kind: 'desk', polygon: square(12) },
+            { id: 'hall', name: 'Hall', kind: 'event_space', capacity: 30, polygon: square(15) },
+          ],
+        },
+      ],
+      devices: [
+        { id: 'counter-lounge', type: 'sensor', name: 'Lounge counter', resources: ['lounge'] },
+        ...['cell', 'studio', 'desk-a', 'desk-b', 'hall'].map((id) => ({
+          id: `pir-${id}`,
+          type: 'sensor' as const,
+          name: `${id} presence`,
+          resources: [id],
+        })),
+      ],
+    };
+    const put = (sensor: string, resource: string, ts: string, kind: string, value: number) =>
+      db.query(
+        `INSERT INTO sensor_readings (ts, site_id, sensor_id, event_id, kind, value, resource_id, device_ts, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $1, $1)`,
+        [ts, PEAKS, sensor, uniqueId('r'), kind, value, resource],
+      );
+    const lounge = (ts: string, kind: 'people_in' | 'people_out' | 'count', value: number) =>
+      put('counter-lounge', 'lounge', `2026-03-0${ts}Z`, kind, value);
+    /** Presence 1s every few minutes from the first time, then a 0 at the last: occupied [first, last). */
+    const occupied = (id: string, day: string, ...times: string[]) =>
+      Promise.all(
+        times.map((t, i) =>
+          put(`pir-${id}`, id, `2026-03-0${day}T${t}:00Z`, 'presence', i < times.length - 1 ? 1 : 0),
+        ),
+      );
+    const peaksOf = (query: string) => kpis(query, PEAKS);
+
+    beforeAll(async () => {
+      await platform.putSite(PEAKS, peakSite);
+      // Monday 2 March, lounge: 2 | 3 | 2 | out 1 and in 2 at the same instant: 3 | out 5: 0, not -2 | in 4: 4 (the
+      // peak, 10:30; a level allowed below zero would peak at 3) | 0 | 2 until the 19:00 close.
+      await lounge('2T08:00:00', 'people_in', 2);
+      await lounge('2T08:10:00', 'people_in', 1);
+      await lounge('2T08:20:00', 'people_out', 1);
+      await lounge('2T09:00:00', 'people_out', 1);
+      await lounge('2T09:00:00', 'people_in', 2);
+      await lounge('2T10:00:00', 'people_out', 5);
+      await lounge('2T10:30:00', 'people_in', 4);
+      await lounge('2T12:00:00', 'people_out', 4);
+      await lounge('2T18:30:00', 'people_in', 2);
+      // cell (one seat) 10:40-10:50 while the lounge holds 4: the meeting rooms peak at 5 (bucket 10:30). studio is
+      // occupied 10:35-10:55 too: were it counted as 1, the peak would be 6. hall cannot count either.
+      await occupied('cell', '2', '10:40', '10:50');
+      await occupied('studio', '2', '10:35', '10:45', '10:55');
+      await occupied('hall', '2', '10:00', '10:05');
+      // desk-a twice (08:00-08:30, 11:00-11:20), desk-b 08:20-08:50: both at once 08:20-08:30, desks peak at 2.
+      await occupied('desk-a', '2', '08:00', '08:08', '08:16', '08:24', '08:30');
+      await occupied('desk-a', '2', '11:00', '11:10', '11:20');
+      await occupied('desk-b', '2', '08:20', '08:28', '08:36', '08:44', '08:50');
+      // Tuesday: the lounge starts from 0 (not Monday's 2): in 1 at 07:30, a count of 2 at 07:40 sets it (not +2),
+      // out 1. Peak 2, bucket 07:30. desk-a 09:00-09:20 and desk-b 09:20-09:40 touch without overlapping: peak 1.
+      await lounge('3T07:30:00', 'people_in', 1);
+      await lounge('3T07:40:00', 'count', 2);
+      await lounge('3T07:45:00', 'people_out', 1);
+      await occupied('desk-a', '3', '09:00', '09:10', '09:20');
+      await occupied('desk-b', '3', '09:20', '09:30', '09:40');
+      // Wednesday: 1 in the morning; the 13:00 close resets the counter, so in 1 at 15:30 is 1 again, not 2.
+      await lounge('4T10:00:00', 'people_in', 1);
+      await lounge('4T15:30:00', 'people_in', 1);
+      // Thursday: 3 came in before opening and are there when it opens: 3 at 07:00 (bucket 07:00, not 06:30).
+      await lounge('5T06:30:00', 'people_in', 3);
+      await lounge('5T07:20:00', 'people_out', 3);
+      // Friday: nothing at all.
+
+      const refresh = await request(platform.url)
+        .post(`/v1/sites/${PEAKS}/kpis/refresh`)
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send({ from: '2026-03-02', to: '2026-03-08' });
+      expect(refresh.status).toBe(200);
+    });
+
+    it('gives each resource and kind its peak on the Monday, with the bucket it was first reached in', async () => {
+      const k = await peaksOf('period=day&date=2026-03-02');
+      expect(resource(k, 'lounge').peakOccupancy).toEqual({ value: 4, at: '2026-03-02T10:30:00.000Z' });
+      expect(resource(k, 'cell').peakOccupancy).toEqual({ value: 1, at: '2026-03-02T10:30:00.000Z' });
+      expect(resource(k, 'desk-a').peakOccupancy).toEqual({ value: 1, at: '2026-03-02T08:00:00.000Z' });
+      expect(resource(k, 'desk-b').peakOccupancy).toEqual({ value: 1, at: '2026-03-02T08:15:00.000Z' });
+      expect(resource(k, 'studio').peakOccupancy).toEqual({ value: null, reason: 'presence_cannot_count' });
+      expect(resource(k, 'hall').peakOccupancy).toEqual({ value: null, reason: 'presence_cannot_count' });
+      expect(kind(k, 'meeting_room')).toMatchObject({
+        resources: 3,
+        countedResources: 2,
+        peakOccupancy: { value: 5, at: '2026-03-02T10:30:00.000Z' },
+      });
+      expect(kind(k, 'desk').peakOccupancy).toEqual({ value: 2, at: '2026-03-02T08:15:00.000Z' });
+      expect(kind(k, 'event_space')).toMatchObject({
+        countedResources: 0,
+        peakOccupancy: { value: null, reason: 'presence_cannot_count' },
+      });
+    });
+
+    it('restarts counters at midnight and at every close, takes a count as the level, and counts from opening', async () => {
+      const tuesday = await peaksOf('period=day&date=2026-03-03');
+      expect(resource(tuesday, 'lounge').peakOccupancy).toEqual({ value: 2, at: '2026-03-03T07:30:00.000Z' });
+      expect(kind(tuesday, 'desk').peakOccupancy).toEqual({ value: 1, at: '2026-03-03T09:00:00.000Z' });
+      const wednesday = await peaksOf('period=day&date=2026-03-04');
+      expect(resource(wednesday, 'lounge').peakOccupancy).toEqual({
+        value: 1,
+        at: '2026-03-04T10:00:00.000Z',
+      });
+      const thursday = await peaksOf('period=day&date=2026-03-05');
+      expect(resource(thursday, 'lounge').peakOccupancy).toEqual({
+        value: 3,
+        at: '2026-03-05T07:00:00.000Z',
+      });
+    });
+
+    it('reads 0 for a quiet day of a counted room or a single seat, and closed on a closed day', async () => {
+      const friday = await peaksOf('period=day&date=2026-03-06');
+      expect(resource(friday, 'lounge').peakOccupancy).toEqual({ value: 0 });
+      expect(resource(friday, 'cell').peakOccupancy).toEqual({ value: 0 });
+      expect(resource(friday, 'studio').peakOccupancy).toEqual({
+        value: null,
+        reason: 'presence_cannot_count',
+      });
+      expect(kind(friday, 'meeting_room').peakOccupancy).toEqual({ value: 0 });
+      const saturday = await peaksOf('period=day&date=2026-03-07');
+      expect(resource(saturday, 'lounge').peakOccupancy).toEqual({ value: null, reason: 'closed' });
+      expect(kind(saturday, 'desk').peakOccupancy).toEqual({ value: null, reason: 'closed' });
+    });
+
+    it('takes the largest day of a week and a month, first reached first', async () => {
+      for (const query of ['period=week&date=2026-03-04', 'period=month&date=2026-03-15']) {
+        const k = await peaksOf(query);
+        expect(resource(k, 'lounge').peakOccupancy).toEqual({ value: 4, at: '2026-03-02T10:30:00.000Z' });
+        expect(kind(k, 'meeting_room').peakOccupancy).toEqual({ value: 5, at: '2026-03-02T10:30:00.000Z' });
+        // desk-a reached 1 on Monday and again on Tuesday: the first one counts
+        expect(resource(k, 'desk-a').peakOccupancy).toEqual({ value: 1, at: '2026-03-02T08:00:00.000Z' });
+        expect(kind(k, 'desk').peakOccupancy).toEqual({ value: 2, at: '2026-03-02T08:15:00.000Z' });
+      }
+    });
   });
 });

@@ -11,7 +11,7 @@ export type NullReason =
   | 'no_bookings'
   | 'no_bookings_started'
   | 'no_people_counter'
-  | 'not_counted_per_resource';
+  | 'presence_cannot_count';
 
 export interface Kpi {
   value: number | null;

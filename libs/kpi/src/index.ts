@@ -1,5 +1,6 @@
 export * from './formulas';
 export * from './kpi.types';
+export * from './peaks';
 export * from './kpi-providers';
 export * from './kpi.repository';
 export * from './kpi.service';

@@ -2,10 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { Clock, notFound } from '@cw/common';
 import { ResourceRecord, SiteRecord, SitesService } from '@cw/sites';
 import { EVIDENCE_RULES } from './materialise/evidence-rules';
-import { addInputs, computeKpis, emptyInputs, heatmap, Kpi, KpiInputs, known, unknown } from './formulas';
+import {
+  addInputs,
+  computeKpis,
+  emptyInputs,
+  heatmap,
+  KpiInputs,
+  known,
+  NullReason,
+  unknown,
+} from './formulas';
 import { KpiContext, KpiProviderRegistry } from './kpi-providers';
-import { KpiRepository, LocalRange } from './kpi.repository';
+import { KpiRepository, LocalRange, PeopleRow } from './kpi.repository';
 import { KindKpis, KpiFigures, ResourceKpis, SiteKpis, UtilisationForecast } from './kpi.types';
+import { kindPeak, PeakKpi, resourcePeak } from './peaks';
 import { clip, hasOpeningHours, openIntervals, openSecondsByHourOfWeek, totalMs } from './time/opening-hours';
 import { LocalPeriod, periodOf, PeriodKind } from './time/period';
 import { addDays, localDate, zonedInstant } from './time/zoned';
@@ -82,10 +92,12 @@ export class KpiService {
     };
     const open = clip(openIntervals(site.openingHours, site.timeZone, period.from, period.to), start, until);
     const openMinutes = totalMs(open) / 60_000;
-    const [totals, bookings, peak, kindHours, resourceHours, extra] = await Promise.all([
+    const [totals, bookings, peak, people, counters, kindHours, resourceHours, extra] = await Promise.all([
       this.repo.resourceTotals(range),
       this.repo.bookingCounts(siteId, range.from, range.to),
       this.repo.peakPeople(siteId, range.from, range.to),
+      this.repo.peoplePeaks(siteId, range.from, range.to),
+      this.repo.peopleCounters(siteId, range.to),
       this.repo.kindHourOfWeek(range),
       query.resources?.length ? this.repo.resourceHourOfWeek(range, query.resources) : Promise.resolve(null),
       this.extra({
@@ -101,6 +113,10 @@ export class KpiService {
     const byResource = new Map(totals.map((t) => [t.resourceId, t]));
     const counts = new Map(bookings.map((b) => [b.resourceId, b]));
     const context = { hasOpeningHours: hasOpeningHours(site.openingHours) };
+    const closed: NullReason | null =
+      openMinutes > 0 ? null : context.hasOpeningHours ? 'closed' : 'no_opening_hours';
+    const peaks = new Map<string, PeopleRow>(people.map((p) => [`${p.kind}/${p.resourceId ?? ''}`, p]));
+    const peakOf = (resourceId: string | null, kind: string) => peaks.get(`${kind}/${resourceId ?? ''}`);
 
     const resources: ResourceKpis[] = site.resources.map((r) => {
       const t = byResource.get(r.id);
@@ -121,7 +137,19 @@ export class KpiService {
         name: r.name,
         kind: r.kind,
         sensed: isSensed,
-        ...this.figures(inputs, { ...context, noSensors: !isSensed }, unknown('not_counted_per_resource')),
+        ...this.figures(
+          inputs,
+          { ...context, noSensors: !isSensed },
+          resourcePeak(
+            {
+              row: peakOf(r.id, r.kind),
+              counter: counters.has(r.id),
+              sensed: isSensed,
+              capacity: r.capacity,
+            },
+            closed,
+          ),
+        ),
       };
     });
 
@@ -133,14 +161,16 @@ export class KpiService {
       const sensedCount = members.filter((r) => r.sensed).length;
       const inputs = members.reduce((sum, r) => addInputs(sum, r.totals), emptyInputs());
       inputs.openMinutes = openMinutes * members.length;
+      const memberPeaks: PeakKpi[] = members.map((r) => r.peakOccupancy);
       kinds.push({
         kind,
         resources: members.length,
         sensedResources: sensedCount,
+        countedResources: memberPeaks.filter((p) => p.value !== null).length,
         ...this.figures(
           inputs,
           { ...context, noSensors: sensedCount === 0 },
-          unknown('not_counted_per_resource'),
+          kindPeak(peakOf(null, kind), memberPeaks, closed),
         ),
       });
       kindHeat[kind] = heatmap(this.hoursOf(kindHours, kind), openByHow, sensedCount);
@@ -209,7 +239,11 @@ export class KpiService {
     };
   }
 
-  private figures(inputs: KpiInputs, context: { hasOpeningHours: boolean; noSensors: boolean }, peak: Kpi) {
+  private figures(
+    inputs: KpiInputs,
+    context: { hasOpeningHours: boolean; noSensors: boolean },
+    peak: PeakKpi,
+  ) {
     const set = computeKpis(inputs, context);
     return { ...set, peakOccupancy: peak, totals: roundTotals(set.totals) } satisfies KpiFigures;
   }
@@ -247,6 +281,7 @@ export class KpiService {
         kind,
         resources: site.resources.filter((r) => r.kind === kind).length,
         sensedResources: site.resources.filter((r) => r.kind === kind && sensed.has(r.id)).length,
+        countedResources: 0,
         ...none(),
       })),
       resources: site.resources.map((r) => ({

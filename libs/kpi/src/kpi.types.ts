@@ -1,4 +1,5 @@
 import { Kpi, KpiInputs } from './formulas';
+import { PeakKpi } from './peaks';
 import { PeriodKind } from './time/period';
 
 export interface KpiFigures {
@@ -6,8 +7,8 @@ export interface KpiFigures {
   bookingRate: Kpi;
   bookedVsUsed: Kpi;
   noShowRate: Kpi;
-  /** Most people at once. */
-  peakOccupancy: Kpi & { at?: string };
+  /** Most people at once inside opening hours; `at` is the 15-minute bucket it was first reached in. */
+  peakOccupancy: PeakKpi;
   totals: KpiInputs;
 }
 
@@ -23,6 +24,8 @@ export interface KindKpis extends KpiFigures {
   kind: string;
   resources: number;
   sensedResources: number;
+  /** Resources whose people were counted in the period: the ones the kind's peak sums. */
+  countedResources: number;
 }
 
 export interface SiteKpis {

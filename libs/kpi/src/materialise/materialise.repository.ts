@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Queryable } from '@cw/database';
 import { EVIDENCE_RULES } from './evidence-rules';
+import { PEOPLE_PEAKS_CTE } from './people-peaks.repository';
 
 export interface SliceWindow {
   siteId: string;
@@ -35,7 +36,8 @@ export const NOT_CANCELLED_UPSTREAM = `NOT EXISTS (
  * Occupied, booked and used time per resource and 15-minute bucket, inside the open intervals ($5, $6), from the
  * raw evidence of [$2, $3). Intervals are merged per resource (several sensors, overlapping holds) before they are
  * measured, so nothing is counted twice. Ends with the relation `slice_rows`; the materialiser inserts it, the raw KPI
- * path (no aggregates, for comparison) sums it.
+ * path (no aggregates, for comparison) sums it. PEOPLE_PEAKS_CTE follows it in the materialiser's statement and reads
+ * its `open`, `res` and `occupied`.
  */
 export const SLICES_CTE = `
 WITH open AS (
@@ -117,7 +119,8 @@ WITH open AS (
   FROM measured m FULL JOIN started s ON s.resource_id = m.resource_id AND s.bucket = m.bucket
 )`;
 
-const SLICES_SQL = `${SLICES_CTE}
+// The people peaks ride in the same statement (a data-modifying CTE) so the evidence is merged once for both.
+const SLICES_SQL = `${SLICES_CTE}${PEOPLE_PEAKS_CTE}
 INSERT INTO kpi_resource_slices
   (ts, site_id, resource_id, resource_kind, local_date, local_how, occupied_s, booked_s, used_s, bookings_started)
 SELECT x.bucket, $1, x.resource_id, r.kind, (x.bucket AT TIME ZONE $4)::date,
@@ -161,7 +164,7 @@ export class MaterialiseRepository {
     await this.db.transaction(async (tx) => {
       await this.enableTimescaleFeatures(tx);
       const range = [w.siteId, w.from.toISOString(), w.to.toISOString()];
-      for (const table of ['kpi_resource_slices', 'kpi_site_peaks', 'kpi_member_entries'])
+      for (const table of ['kpi_resource_slices', 'kpi_people_peaks', 'kpi_site_peaks', 'kpi_member_entries'])
         await tx.query(`DELETE FROM ${table} WHERE site_id = $1 AND ts >= $2 AND ts < $3`, range);
       const params = [...range, w.timeZone];
       await tx.query(SLICES_SQL, [
