@@ -1,17 +1,9 @@
-import {
-  ChurnDailyJob,
-  CHURN_MODEL,
-  ChurnService,
-  Labelled,
-  precisionAtTop,
-  rocAuc,
-  shiftDay,
-} from '@cw/churn';
+import { ChurnDailyJob, CHURN_MODEL, ChurnService, Labelled, shiftDay } from '@cw/churn';
 import { EmbeddedDatabase } from '@cw/database';
 import { loadScenario } from '@cw/simulators';
 import { join } from 'node:path';
 import { BorrowedDatabase } from '../support/borrowed-database';
-import { evaluate, examplesAsOf } from '../support/churn-truth-eval';
+import { Evaluation, evaluation, scoredAsOf } from '../support/churn-truth-eval';
 import { LoadedRun, loadScenarioRun } from '../support/churn-truth-loader';
 import { openSeededDatabase } from '../support/seeded-database';
 import { ADMIN_TOKEN, startPlatform, TestPlatform } from '../support/test-app';
@@ -19,6 +11,14 @@ import { ADMIN_TOKEN, startPlatform, TestPlatform } from '../support/test-app';
 /** Scored as of the day after the run and two and four weeks before: members at different points of their decline. */
 const DAYS = 98;
 const SCORING_OFFSETS = [0, -14, -28];
+/**
+ * Before notice (30 days ahead of the churn in the loader), the churners in the horizon are those leaving 30-60 days
+ * later, and the simulator's only signs of them are visits that start to fade 48 days before the churn (so a churn
+ * 48-60 days out shows none yet) and a worse payment habit. On the tuning scenario a model told each member's true
+ * attendance rate, decline and payment profile ranks them at ROC AUC 0.689, and the model scores 0.58-0.67 on four
+ * seeds of it: 0.80 is out of any model's reach there, 0.60 is clearly better than chance.
+ */
+const BEFORE_NOTICE_MIN_AUC = 0.6;
 
 /**
  * Churn risk judged on the simulator's ground truth, on a scenario the weights were not tuned on (churn-holdout.yaml:
@@ -46,44 +46,43 @@ describe('churn risk against the simulator ground truth (held-out scenario)', ()
     await db?.close();
   });
 
-  it('ranks churners above stayers: ROC AUC >= 0.80, and a top 10% far richer in churners than the base rate', async () => {
+  it('ranks churners above stayers: ROC AUC >= 0.80 overall, >= 0.60 for members who had not given notice', async () => {
     expect(run.events.failed).toBe(0);
     expect(run.events.accepted).toBeGreaterThan(5000);
     const pooled: Labelled[] = [];
+    const pooledBefore: Labelled[] = [];
     const lines: string[] = [];
+    const show = (e: Evaluation) =>
+      `${e.members} members, ${e.churners} churners, AUC ${e.auc?.toFixed(3)}, precision@10% ${e.precisionTop10?.toFixed(3)}`;
     for (const offset of SCORING_OFFSETS) {
       const day = shiftDay(run.end, offset);
       const risk = await service.scoreSite(run.siteId, day);
-      const { examples } = await examplesAsOf(service, run.siteId, day, run.members);
-      const labels = new Map(examples.map((e) => [e.memberId, e.churns]));
-      const labelled = risk.members.flatMap((m) =>
-        m.score === null ? [] : [{ score: m.probability, positive: labels.get(m.memberId) === true }],
+      const { all, beforeNotice } = await scoredAsOf(service, run.siteId, day, run.members, CHURN_MODEL);
+      // the same scores the API serves, not a second opinion
+      expect(all.map((l) => l.score)).toEqual(
+        risk.members.flatMap((m) => (m.score === null ? [] : [m.probability])),
       );
-      pooled.push(...labelled);
-      const e = await evaluate(service, run.siteId, day, run.members, CHURN_MODEL);
-      const behaviour = await evaluate(service, run.siteId, day, run.members, {
-        ...CHURN_MODEL,
-        weights: { ...CHURN_MODEL.weights, contractEnding: 0 },
-      });
+      pooled.push(...all);
+      pooledBefore.push(...beforeNotice);
       lines.push(
-        `  as of ${day}: ${e.members} members, ${e.churners} churners, AUC ${e.auc?.toFixed(3)}, ` +
-          `precision@10% ${e.precisionTop10?.toFixed(3)}; without the contract-end factor AUC ${behaviour.auc?.toFixed(3)}, ` +
-          `precision@10% ${behaviour.precisionTop10?.toFixed(3)}`,
+        `  as of ${day}: ${show(evaluation(all))}; before notice: ${show(evaluation(beforeNotice))}`,
       );
     }
-    const auc = rocAuc(pooled);
-    const precision = precisionAtTop(pooled, 0.1);
-    const positives = pooled.filter((l) => l.positive).length;
-    const baseRate = positives / pooled.length;
+    const overall = evaluation(pooled);
+    const before = evaluation(pooledBefore);
+    const baseRate = overall.churners / overall.members;
+    const beforeBaseRate = before.churners / before.members;
     console.log(
       `churn risk on churn-holdout.yaml (${DAYS} days, ${run.events.accepted} door events), model ${CHURN_MODEL.version}:\n` +
-        `${lines.join('\n')}\n  pooled: ${pooled.length} scores, ${positives} churners (base rate ${baseRate.toFixed(3)}), ` +
-        `ROC AUC ${auc?.toFixed(3)}, precision at the top 10% ${precision?.toFixed(3)}`,
+        `${lines.join('\n')}\n  pooled: ${show(overall)} (base rate ${baseRate.toFixed(3)})\n` +
+        `  pooled before notice: ${show(before)} (base rate ${beforeBaseRate.toFixed(3)})`,
     );
-    expect(positives).toBeGreaterThanOrEqual(40);
-    expect(auc).not.toBeNull();
-    expect(auc as number).toBeGreaterThanOrEqual(0.8);
-    expect(precision as number).toBeGreaterThanOrEqual(3 * baseRate);
+    expect(overall.churners).toBeGreaterThanOrEqual(40);
+    expect(overall.auc as number).toBeGreaterThanOrEqual(0.8);
+    expect(overall.precisionTop10 as number).toBeGreaterThanOrEqual(3 * baseRate);
+    // reported, not asserted: with 28 such churners in 513 scores its top 10% holds about three of them
+    expect(before.churners).toBeGreaterThanOrEqual(15);
+    expect(before.auc as number).toBeGreaterThanOrEqual(BEFORE_NOTICE_MIN_AUC);
   });
 
   it('lists today at risk over the API, highest first with factors, and the daily job leaves a scored day alone', async () => {
