@@ -75,6 +75,8 @@ const FAST_RATE = env('BENCH_FAST_RATE', 40);
 /** How long after its last publish a release-round probe waits for late deltas; later ones count as unseen. */
 const RELEASE_PROBE_SETTLE_MS = 30_000;
 const BOOKINGS = env('BENCH_BOOKINGS', 1000);
+/** Clients join as the floor map does (batched); BENCH_LIVE_EVENTS=1 measures one-event-per-change clients. */
+const BATCHED = process.env.BENCH_LIVE_EVENTS !== '1';
 const GRACE_MS = 5000;
 
 const rounds = {
@@ -139,6 +141,10 @@ const config = {
     crowd: 198,
     crowd_note: 'the other clients, in their own process, counting every delta and release they receive',
     transport: 'websocket (socket.io-client, no long-polling)',
+    mode: BATCHED ? 'batch' : 'events',
+    mode_note: BATCHED
+      ? 'every client joins with batch: true, as the floor map does: one `batch` event per turn of the server loop'
+      : 'BENCH_LIVE_EVENTS=1: every client takes one socket.io event per change (occupancy, release, alert)',
     key_role: 'manager of the site',
     connect_concurrency: 20,
   },
@@ -658,6 +664,7 @@ async function run(sampler: RssSampler): Promise<Outcome> {
           liveKey,
           siteId: SITE,
           clients: config.clients.crowd,
+          batch: BATCHED,
           connectConcurrency: config.clients.connect_concurrency,
         },
       },
@@ -676,6 +683,7 @@ async function run(sampler: RssSampler): Promise<Outcome> {
           liveKey,
           siteId: SITE,
           observers: config.clients.observers,
+          batch: BATCHED,
           connections: config.traffic.connections,
           idPrefix: `live-${Date.now().toString(36)}`,
           background: {

@@ -2,7 +2,7 @@
 // joins the site, and counts what it receives, so the bench can check that every client got every change.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
-import type { BookingRelease, OccupancyDelta } from '@cw/events';
+import type { BookingRelease, LiveBatch, OccupancyDelta } from '@cw/events';
 import { CrowdPlan, FromCrowd, ToCrowd } from './protocol';
 
 const send = (message: FromCrowd) => process.send?.(message);
@@ -36,7 +36,7 @@ async function connectOne(plan: CrowdPlan, index: number): Promise<void> {
   socket.on('snapshot', (s: unknown) => {
     if (index === 0) snapshotBytes = JSON.stringify(s).length;
   });
-  socket.on('occupancy', (delta: OccupancyDelta) => {
+  const onOccupancy = (delta: OccupancyDelta) => {
     deltas++;
     if (delta.state !== 'occupied') return;
     const now = Date.now();
@@ -45,14 +45,22 @@ async function connectOne(plan: CrowdPlan, index: number): Promise<void> {
       seen[0]++;
       seen[2] = now;
     } else occupied.set(delta.resourceId, [1, now, now]);
-  });
-  socket.on('release', (release: BookingRelease) => {
+  };
+  const onRelease = (release: BookingRelease) => {
     const now = Date.now();
     const seen = releases.get(release.bookingId);
     if (seen) {
       seen[0]++;
       seen[1] = now;
     } else releases.set(release.bookingId, [1, now]);
+  };
+  socket.on('occupancy', onOccupancy);
+  socket.on('release', onRelease);
+  socket.on('batch', ({ events }: LiveBatch) => {
+    for (const e of events) {
+      if (e.event === 'occupancy') onOccupancy(e.data);
+      else if (e.event === 'release') onRelease(e.data);
+    }
   });
   socket.on('disconnect', () => {
     if (!stopping) disconnects++;
@@ -61,7 +69,9 @@ async function connectOne(plan: CrowdPlan, index: number): Promise<void> {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error) => reject(error));
   });
-  const reply = (await socket.timeout(60_000).emitWithAck('join', { site: plan.siteId })) as {
+  const reply = (await socket
+    .timeout(60_000)
+    .emitWithAck('join', { site: plan.siteId, batch: plan.batch })) as {
     ok: boolean;
     error?: string;
   };

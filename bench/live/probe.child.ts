@@ -5,7 +5,7 @@
 import { connectAsync, MqttClient } from 'mqtt';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
-import type { OccupancyDelta, BookingRelease } from '@cw/events';
+import type { BookingRelease, LiveBatch, OccupancyDelta } from '@cw/events';
 import { ChangeRun, ChangeSample, FromProbe, ProbePlan, ToProbe } from './protocol';
 
 const send = (message: FromProbe) => process.send?.(message);
@@ -69,8 +69,7 @@ async function connectObserver(index: number): Promise<{ resources: number; ms: 
   observers[index] = socket;
   let resources = 0;
   socket.on('snapshot', (s: { resources: unknown[] }) => (resources = s.resources.length));
-  socket.on('occupancy', (delta: OccupancyDelta) => {
-    const t = performance.now();
+  const onOccupancy = (delta: OccupancyDelta, t: number) => {
     deltasPerObserver[index]++;
     if (index === 0) {
       const key = `${delta.previous}->${delta.state}`;
@@ -81,9 +80,19 @@ async function connectObserver(index: number): Promise<{ resources: number; ms: 
     if (!w || w.latency[index] !== null) return;
     w.latency[index] = t - w.t0;
     onSeen.forEach((f) => f());
-  });
-  socket.on('release', (release: BookingRelease) => {
+  };
+  const onRelease = (release: BookingRelease) => {
     if (!releases.has(release.bookingId)) releases.set(release.bookingId, Date.now());
+  };
+  socket.on('occupancy', (delta: OccupancyDelta) => onOccupancy(delta, performance.now()));
+  socket.on('release', onRelease);
+  socket.on('batch', ({ events }: LiveBatch) => {
+    // One receive time for the whole batch: every change in it reached the client at that moment.
+    const t = performance.now();
+    for (const e of events) {
+      if (e.event === 'occupancy') onOccupancy(e.data, t);
+      else if (e.event === 'release') onRelease(e.data);
+    }
   });
   socket.on('disconnect', () => {
     if (!stopping) disconnects++;
@@ -92,7 +101,9 @@ async function connectObserver(index: number): Promise<{ resources: number; ms: 
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error) => reject(error));
   });
-  const reply = (await socket.timeout(30_000).emitWithAck('join', { site: plan.siteId })) as {
+  const reply = (await socket
+    .timeout(30_000)
+    .emitWithAck('join', { site: plan.siteId, batch: plan.batch })) as {
     ok: boolean;
     error?: string;
   };

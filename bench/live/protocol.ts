@@ -8,6 +8,8 @@ export interface ProbePlan {
   siteId: string;
   /** socket.io clients in the probe process whose receive times are the measured ones. */
   observers: number;
+  /** Join with `batch: true` (as the floor map does) and unpack `batch` events, or take one event per change. */
+  batch: boolean;
   connections: number;
   idPrefix: string;
   background: BackgroundMix;
@@ -87,6 +89,7 @@ export interface CrowdPlan {
   liveKey: string;
   siteId: string;
   clients: number;
+  batch: boolean;
   /** Handshakes + joins in flight at once while connecting. */
   connectConcurrency: number;
 }

@@ -281,17 +281,22 @@ async function connectLive() {
     setStatus('offline', 'Reconnecting…');
   });
   socket.on('snapshot', onSnapshot);
-  socket.on('occupancy', onDelta);
-  socket.on('release', (release) => release.siteId === store.site?.id && feed.release(release));
-  socket.on('alert', (alert) => alert.siteId === store.site?.id && feed.alert(alert));
+  // The map joins with batch: a burst (a thousand releases at once) arrives as a few frames, not thousands.
+  socket.on('batch', ({ events }) => events.forEach(({ event, data }) => liveHandlers[event]?.(data)));
 }
+
+const liveHandlers = {
+  occupancy: (delta) => onDelta(delta),
+  release: (release) => release.siteId === store.site?.id && feed.release(release),
+  alert: (alert) => alert.siteId === store.site?.id && feed.alert(alert),
+};
 
 function join() {
   const siteId = store.site.id;
   store.synced = false;
   store.early = [];
   setStatus('connecting', 'Joining…');
-  socket.timeout(JOIN_TIMEOUT_MS).emit('join', { site: siteId }, (error, reply) => {
+  socket.timeout(JOIN_TIMEOUT_MS).emit('join', { site: siteId, batch: true }, (error, reply) => {
     if (siteId !== store.site?.id || !socket?.connected) return;
     if (error) {
       setStatus('offline', 'No answer, retrying…');

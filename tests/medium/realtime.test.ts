@@ -216,6 +216,51 @@ describe('/live socket.io gateway (embedded TimescaleDB, in-memory adapter)', ()
       ]);
     });
 
+    it('sends a socket that joined with batch the same events as one batch per turn, in order', async () => {
+      const [single, batched] = [await connect(managerA), await connect(managerA)];
+      const [recSingle, recBatched] = [single, batched].map((client) => new LiveRecorder(client));
+      expect(await join(single, siteA)).toEqual({ ok: true });
+      expect(await batched.timeout(5000).emitWithAck('join', { site: siteA, batch: true })).toEqual({
+        ok: true,
+      });
+      expect(await batched.timeout(5000).emitWithAck('join', { site: siteA, batch: 'yes' } as never)).toEqual(
+        { ok: false, error: 'validation_failed' },
+      );
+
+      // A burst in one turn: 600 deltas, a release and an alert.
+      const deltas = Array.from({ length: 600 }, (_, i) => deltaOf(siteA, `desk-${i}`, 'occupied'));
+      deltas.forEach((d) => live.publisher.occupancy(d));
+      live.publisher.release(releaseOf(siteA));
+      live.publisher.alert(alertOf(siteA));
+      const sent = [
+        ...deltas.map((data) => ({ event: 'occupancy', data })),
+        { event: 'release', data: releaseOf(siteA) },
+        { event: 'alert', data: alertOf(siteA) },
+      ];
+
+      await recSingle.until((events) => events.length === 1 + sent.length);
+      expect(recSingle.events.slice(1).map((e) => ({ event: e.event, data: e.payload }))).toEqual(sent);
+      // Two frames (at most 500 events each) instead of 602, the same events in the same order.
+      await recBatched.until((events) => events.filter((e) => e.event === 'batch').length === 2);
+      expect(recBatched.names()).toEqual(['snapshot', 'batch', 'batch']);
+      const batches = recBatched.events
+        .slice(1)
+        .map((e) => e.payload as { siteId: string; events: unknown[] });
+      expect(batches.map((b) => [b.siteId, b.events.length])).toEqual([
+        [siteA, 500],
+        [siteA, 102],
+      ]);
+      expect(batches.flatMap((b) => b.events)).toEqual(sent);
+
+      // leave takes a batched socket out too: joined again without batch, it gets single events only
+      batched.emit('leave', { site: siteA });
+      expect(await join(batched, siteA)).toEqual({ ok: true });
+      live.publisher.alert(alertOf(siteA));
+      await recBatched.until((events) => events.length === 5);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(recBatched.names().slice(3)).toEqual(['snapshot', 'alert']);
+    });
+
     it('lets engines publish when nobody listens, and in a process without the gateway', async () => {
       expect(() => live.publisher.occupancy(deltaOf(uniqueId('empty'), 'room-1', 'occupied'))).not.toThrow();
       const worker = await startPublisherOnly(db);

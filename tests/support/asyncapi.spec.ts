@@ -436,6 +436,7 @@ const SERVER_EVENTS = [
   'occupancy',
   'release',
   'alert',
+  'batch',
 ] as const satisfies readonly (keyof LiveServerEvents)[];
 const CLIENT_EVENTS = ['join', 'leave'] as const satisfies readonly (keyof LiveClientEvents)[];
 const RELEASE_REASONS = ['no_show', 'ghost'] as const satisfies readonly ReleaseReason[];
@@ -1077,16 +1078,19 @@ describe('docs/asyncapi.yaml', () => {
 
     it('documents what LivePublisher emits', () => {
       const emitted: { room: string; event: string; payload: unknown }[] = [];
+      const roomOf = (room: string) => ({
+        emit: (event: string, payload: unknown) => emitted.push({ room, event, payload }),
+      });
       const transport = {
-        room: (siteId: string) => ({
-          emit: (event: string, payload: unknown) => emitted.push({ room: siteId, event, payload }),
-        }),
+        room: (siteId: string) => roomOf(siteId),
+        batchedRoom: (siteId: string) => roomOf(`${siteId}:batched`),
       } as unknown as LiveTransport;
       const publisher = new LivePublisher(transport);
       publisher.occupancy(sampleDelta);
       publisher.release(sampleRelease);
       publisher.alert(sampleAlert);
-      expect(emitted.map((e) => e.event)).toEqual(['occupancy', 'release', 'alert']);
+      publisher.flush();
+      expect(emitted.map((e) => e.event)).toEqual(['occupancy', 'release', 'alert', 'batch']);
       const sends = liveOps.filter((op) => op.action === 'send').map(onlyMessage);
       for (const { event, payload } of emitted) {
         const msg = sends.find((m) => m.name === event);
@@ -1098,8 +1102,9 @@ describe('docs/asyncapi.yaml', () => {
       expect(validate(snapshot.payload, sampleSnapshot)).toEqual([]);
     });
 
-    it('takes join and leave as {site} with a site id, and acknowledges join', () => {
-      const siteRequest = z.object({ site: idSchema }).strict(); // LiveGateway's request schema
+    it('takes join as {site, batch?} and leave as {site} with a site id, and acknowledges join', () => {
+      const siteRequest = z.object({ site: idSchema }).strict(); // LiveGateway's request schemas
+      const joinRequest = z.object({ site: idSchema, batch: z.boolean().optional() }).strict();
       const join = liveOps.find((op) => op.action === 'receive' && onlyMessage(op).name === 'join')!;
       const leave = liveOps.find((op) => op.action === 'receive' && onlyMessage(op).name === 'leave')!;
       expect(leave.reply).toBeUndefined();
@@ -1117,11 +1122,15 @@ describe('docs/asyncapi.yaml', () => {
         'hq',
         null,
       ];
-      for (const op of [join, leave])
-        for (const request of requests)
+      const joinRequests = [...requests, { site: 'hq', batch: true }, { site: 'hq', batch: 'yes' }];
+      for (const [op, schema, cases] of [
+        [join, joinRequest, joinRequests],
+        [leave, siteRequest, [...requests, { site: 'hq', batch: true }]],
+      ] as const)
+        for (const request of cases)
           expect([request, accepts(onlyMessage(op).payload, request)]).toEqual([
             request,
-            siteRequest.safeParse(request).success,
+            schema.safeParse(request).success,
           ]);
 
       expect(join.reply?.messages).toHaveLength(1);

@@ -60,17 +60,33 @@ export interface LiveAlert {
   at: string;
 }
 
+/** One live event inside a `batch`: the name and payload it has when sent on its own. */
+export type LiveBatchedEvent =
+  | { event: 'occupancy'; data: OccupancyDelta }
+  | { event: 'release'; data: BookingRelease }
+  | { event: 'alert'; data: LiveAlert };
+
+/**
+ * socket.io `batch` event, for sockets that joined with `batch: true`: the site's events of one turn of the server's
+ * event loop, in the order they happened. A burst of 1,000 releases is then a few frames per client, not 2,000.
+ */
+export interface LiveBatch {
+  siteId: string;
+  events: LiveBatchedEvent[];
+}
+
 /** The socket.io contract of namespace `/live`. */
 export interface LiveServerEvents {
   snapshot: (snapshot: OccupancySnapshot) => void;
   occupancy: (delta: OccupancyDelta) => void;
   release: (release: BookingRelease) => void;
   alert: (alert: LiveAlert) => void;
+  batch: (batch: LiveBatch) => void;
 }
 
 export interface LiveClientEvents {
   join: (
-    request: { site: string },
+    request: { site: string; batch?: boolean },
     ack: (reply: { ok: true } | { ok: false; error: string }) => void,
   ) => void;
   leave: (request: { site: string }) => void;

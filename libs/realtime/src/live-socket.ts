@@ -9,6 +9,9 @@ export const LIVE_NAMESPACE = '/live';
 /** One room per site (STYLE.md rule 9): every event of a site goes to this room and nowhere else. */
 export const siteRoom = (siteId: string): string => `site:${siteId}`;
 
+/** The same site's events for sockets that joined with `batch: true`, as one `batch` event per turn of the loop. */
+export const batchedSiteRoom = (siteId: string): string => `site:${siteId}:batched`;
+
 /** Set by the handshake middleware; optional in the type because socket.io creates `data` empty. */
 export interface LiveSocketData {
   principal?: Principal;

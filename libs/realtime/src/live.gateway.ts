@@ -11,12 +11,20 @@ import { ApiKeysService, canActOnSite, Principal, Role } from '@cw/auth';
 import { DomainError, ErrorCode } from '@cw/common';
 import { idSchema } from '@cw/sites';
 import { LIVE_SNAPSHOT_SOURCE, LiveSnapshotSource } from './live-snapshot.source';
-import { handshakeToken, LIVE_NAMESPACE, LiveNamespace, LiveSocket, siteRoom } from './live-socket';
+import {
+  batchedSiteRoom,
+  handshakeToken,
+  LIVE_NAMESPACE,
+  LiveNamespace,
+  LiveSocket,
+  siteRoom,
+} from './live-socket';
 import { LiveTransport } from './live.transport';
 
 export type JoinReply = { ok: true } | { ok: false; error: string };
 
 const siteRequest = z.object({ site: idSchema }).strict();
+const joinRequest = z.object({ site: idSchema, batch: z.boolean().optional() }).strict();
 
 /** Device keys publish readings; watching a whole site's live state is for people and integrations. */
 const WATCHER_ROLES: readonly Role[] = ['admin', 'manager', 'integration'];
@@ -61,13 +69,13 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace> {
   async join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<JoinReply> {
     const principal = socket.data.principal;
     if (!principal) return { ok: false, error: ErrorCode.Unauthenticated };
-    const request = siteRequest.safeParse(body);
+    const request = joinRequest.safeParse(body);
     if (!request.success) return { ok: false, error: ErrorCode.Validation };
     const site = request.data.site;
     if (!WATCHER_ROLES.includes(principal.role) || !canActOnSite(principal, site)) {
       return { ok: false, error: ErrorCode.Forbidden };
     }
-    const room = siteRoom(site);
+    const room = request.data.batch ? batchedSiteRoom(site) : siteRoom(site);
     // Join before reading the snapshot: a change published in between is then delivered too, never lost.
     await socket.join(room);
     try {
@@ -85,7 +93,9 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace> {
   @SubscribeMessage('leave')
   async leave(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<void> {
     const request = siteRequest.safeParse(body);
-    if (request.success) await socket.leave(siteRoom(request.data.site));
+    if (!request.success) return;
+    await socket.leave(siteRoom(request.data.site));
+    await socket.leave(batchedSiteRoom(request.data.site));
   }
 
   private authenticate(socket: LiveSocket): Promise<Principal | null> {

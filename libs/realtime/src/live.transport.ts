@@ -1,7 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Server } from 'socket.io';
 import { AppConfig } from '@cw/config';
-import { LIVE_NAMESPACE, LiveIoServer, LiveNamespace, LiveRoom, siteRoom } from './live-socket';
+import {
+  batchedSiteRoom,
+  LIVE_NAMESPACE,
+  LiveIoServer,
+  LiveNamespace,
+  LiveRoom,
+  siteRoom,
+} from './live-socket';
 import { installRedisFanout, RedisFanout } from './redis-fanout';
 
 /**
@@ -27,6 +34,11 @@ export class LiveTransport implements OnApplicationBootstrap, OnApplicationShutd
   /** Where a site's events go; undefined until a server exists, so publishing early is a no-op, never an error. */
   room(siteId: string): LiveRoom | undefined {
     return this.namespace?.to(siteRoom(siteId));
+  }
+
+  /** Where the same events go as batches. */
+  batchedRoom(siteId: string): LiveRoom | undefined {
+    return this.namespace?.to(batchedSiteRoom(siteId));
   }
 
   async onApplicationBootstrap(): Promise<void> {
