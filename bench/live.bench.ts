@@ -113,7 +113,7 @@ const config = {
     how: 'the api app via tests/support/test-app startPlatform (embedded aedes on a free port, socket.io /live on the HTTP port), in this process; database opened by the bench and migrated as at boot',
     LOG_LEVEL: 'silent',
     WEBHOOK_ALLOW_PRIVATE: true,
-    WEBHOOK_CONCURRENCY: env('BENCH_WEBHOOK_CONCURRENCY', 16),
+    WEBHOOK_CONCURRENCY: env('BENCH_WEBHOOK_CONCURRENCY', 64),
     other:
       'every other setting at its default (INGEST_FLUSH_MS 25, INGEST_BATCH_SIZE 2000, embedded queue and timers)',
     instrumentation:

@@ -61,8 +61,11 @@ export const configSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   /** Delay before the first retry; each further retry waits 5 times longer (5 s, 25 s, 2 min, 10 min...), capped at 6 h. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3600000).default(5000),
-  /** Deliveries in flight at once per process; slow receivers then only delay each other beyond this many. */
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+  /**
+   * Deliveries in flight at once per process; slow receivers then only delay each other beyond this many. Each
+   * attempt waits on database round trips, so 16 delivered a burst of 1,000 releases at ~125/s in bench:live.
+   */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(64),
   /** Lets a simulator set and accelerate the platform's clock (PUT /v1/clock). Refused when NODE_ENV=production. */
   CLOCK_CONTROL: bool.default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
