@@ -13,7 +13,10 @@ export const COLORS = {
   money: '#0f766e',
 };
 
-/** Helvetica: the PDF's built-in font, so text measured by vega matches what the PDF draws. */
+/**
+ * Vega measures labels with Helvetica's metrics; the PDF draws every chart font with DejaVu Sans Condensed
+ * (render/fonts.ts), about as wide, so labels still fit.
+ */
 export const CHART_CONFIG: Config = {
   font: 'Helvetica',
   view: { stroke: null },

@@ -7,7 +7,8 @@ const WORDS: Record<string, string> = {
   no_bookings: 'nothing was booked',
   no_bookings_started: 'no booking started',
   no_people_counter: 'the site has no people counter',
-  not_counted_per_resource: 'people are counted for the whole site, not per resource',
+  presence_cannot_count:
+    'its sensors say whether a room with several seats is in use, not how many people are in it',
 };
 
 export const reasonInWords = (code: string | undefined): string | undefined =>
