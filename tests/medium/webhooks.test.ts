@@ -12,7 +12,7 @@ import { Database } from '@cw/database';
 import { BookingRelease } from '@cw/events';
 import { JobsModule } from '@cw/jobs';
 import { siteDocumentSchema, SitesCoreModule, SitesService } from '@cw/sites';
-import { verifyWebhook, WebhookDispatcher, WebhooksModule } from '@cw/webhooks';
+import { verifyWebhook, WebhookDispatcher, WebhooksModule, WebhooksRepository } from '@cw/webhooks';
 import { siteDocument, uniqueId } from '../support/factories';
 import { waitFor } from '../support/mqtt-client';
 import { openSeededDatabase } from '../support/seeded-database';
@@ -164,6 +164,8 @@ describe('webhooks (embedded TimescaleDB, in-process queue, real HTTP receivers)
       (list) => list.length > 0 && list.every((d) => d.status !== 'pending'),
     );
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const sortedIds = (received: { headers: Record<string, unknown> }[]) =>
+    received.map((r) => String(r.headers['webhook-id'])).sort();
 
   it('delivers a published release once, signed with the secret shown at creation only', async () => {
     const site = await newSite();
@@ -248,6 +250,36 @@ describe('webhooks (embedded TimescaleDB, in-process queue, real HTTP receivers)
     expect(hook.received.map((r) => r.headers['webhook-id'])).toEqual(['rel-flaky', 'rel-flaky']);
     expect(hook.received.every((r) => verifyWebhook(secret, r.headers, r.body))).toBe(true);
     expect(hook.received[1].at - hook.received[0].at).toBeGreaterThanOrEqual(45);
+  });
+
+  it('sends a burst from the rows as created (no read per first attempt), signed, each once; a retry reads again', async () => {
+    const site = await newSite();
+    const hook = await receiver((index) => (index === 0 ? 500 : 200));
+    const { id, secret } = await subscribe(hook.url, site);
+    const other = await receiver();
+    const second = await subscribe(other.url, site);
+    const reads = jest.spyOn(app.get(WebhooksRepository), 'findWorkMany');
+    try {
+      const events = ['burst-1', 'burst-2', 'burst-3'].map((b) => ({
+        eventId: `rel-${b}`,
+        payload: release(site, b),
+      }));
+      const created = await app.get(WebhookDispatcher).publishMany(site, 'booking.released', events);
+      // one per event and subscription, in the order of the events
+      expect(created).toHaveLength(6);
+      const [forHook, forOther] = [await settled(id), await settled(second.id)];
+      expect([...forHook, ...forOther].every((d) => d.status === 'delivered')).toBe(true);
+      expect(sortedIds(hook.received)).toEqual(['rel-burst-1', 'rel-burst-1', 'rel-burst-2', 'rel-burst-3']);
+      expect(sortedIds(other.received)).toEqual(['rel-burst-1', 'rel-burst-2', 'rel-burst-3']);
+      expect(hook.received.every((r) => verifyWebhook(secret, r.headers, r.body))).toBe(true);
+      expect(other.received.every((r) => verifyWebhook(second.secret, r.headers, r.body))).toBe(true);
+      // six first attempts from the created rows; only the retry after the 500 read its delivery again
+      const readIds = reads.mock.calls.flatMap(([ids]) => ids);
+      expect(readIds).toHaveLength(1);
+      expect(created).toContain(readIds[0]);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('disables the subscription when the endpoint answers 410, and stops delivering to it', async () => {

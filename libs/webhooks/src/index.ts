@@ -7,3 +7,4 @@ export * from './delivery/retry-policy';
 export * from './delivery/deliver.job';
 export * from './webhook.dispatcher';
 export * from './webhooks.module';
+export { WebhooksRepository } from './webhooks.repository';

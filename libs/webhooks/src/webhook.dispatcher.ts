@@ -47,12 +47,14 @@ export class WebhookDispatcher {
     eventType: E,
     events: { eventId: string; payload: WebhookEventMap[E] }[],
   ): Promise<string[]> {
-    const ids = await this.repository.createDeliveriesMany({
+    const created = await this.repository.createDeliveriesMany({
       siteId,
       eventType,
       events,
       maxAttempts: this.maxAttempts,
     });
+    this.deliverer.prime(created);
+    const ids = created.map((d) => d.id);
     await this.enqueue(ids);
     return ids;
   }

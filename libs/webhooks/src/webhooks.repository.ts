@@ -153,25 +153,33 @@ export class WebhooksRepository {
 
   /**
    * `createDeliveries` for many events of one type and site in one statement (a burst of releases): one delivery per
-   * event and subscription that wants it; only new delivery ids come back, in the order of the events.
+   * event and subscription that wants it. Only new deliveries come back, in the order of the events, each with what
+   * its first attempt needs, so that attempt does not read it again.
    */
   async createDeliveriesMany(e: {
     siteId: string;
     eventType: string;
     events: { eventId: string; payload: unknown }[];
     maxAttempts: number;
-  }): Promise<string[]> {
+  }): Promise<DeliveryWork[]> {
     if (e.events.length === 0) return [];
-    const { rows } = await this.db.query<{ id: string }>(
-      `INSERT INTO webhook_deliveries (id, subscription_id, site_id, event_type, event_id, payload, max_attempts,
-         next_attempt_at)
-       SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), s.id, $1, $2, ev.event_id, ev.payload::jsonb, $5, now()
-       FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS ev(event_id, payload, n)
-       JOIN webhook_subscriptions s ON s.status = 'active' AND (s.site_id IS NULL OR s.site_id = $1)
-         AND ($2 = ANY (s.events) OR '*' = ANY (s.events))
-       ORDER BY ev.n, s.id
-       ON CONFLICT (subscription_id, event_id) DO NOTHING
-       RETURNING id`,
+    const { rows } = await this.db.query<
+      DeliveryRow & { url: string; secret: string; subscription_status: SubscriptionStatus }
+    >(
+      `WITH created AS (
+         INSERT INTO webhook_deliveries (id, subscription_id, site_id, event_type, event_id, payload, max_attempts,
+           next_attempt_at)
+         SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), s.id, $1, $2, ev.event_id, ev.payload::jsonb, $5,
+           now()
+         FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS ev(event_id, payload, n)
+         JOIN webhook_subscriptions s ON s.status = 'active' AND (s.site_id IS NULL OR s.site_id = $1)
+           AND ($2 = ANY (s.events) OR '*' = ANY (s.events))
+         ORDER BY ev.n, s.id
+         ON CONFLICT (subscription_id, event_id) DO NOTHING
+         RETURNING *
+       )
+       SELECT ${DELIVERY_COLUMNS}, s.url, s.secret, s.status AS subscription_status
+       FROM created d JOIN webhook_subscriptions s ON s.id = d.subscription_id`,
       [
         e.siteId,
         e.eventType,
@@ -180,7 +188,19 @@ export class WebhooksRepository {
         e.maxAttempts,
       ],
     );
-    return rows.map((r) => r.id);
+    const order = new Map(e.events.map((x, i) => [x.eventId, i]));
+    return rows
+      .sort(
+        (a, b) =>
+          order.get(a.event_id)! - order.get(b.event_id)! ||
+          a.subscription_id.localeCompare(b.subscription_id),
+      )
+      .map((row) => ({
+        ...toDelivery(row),
+        url: row.url,
+        secret: row.secret,
+        subscriptionStatus: row.subscription_status,
+      }));
   }
 
   async findWork(deliveryId: string): Promise<DeliveryWork | undefined> {

@@ -17,6 +17,10 @@ import { WebhookUrlGuard } from './webhook-url.guard';
 const JOB_ATTEMPTS = 5;
 const JOB_BACKOFF_MS = 2000;
 const RESUME_BATCH = 10_000;
+/** A just-created delivery's first attempt uses the row it was created with, if it runs this soon after. */
+const PRIMED_FOR_MS = 10_000;
+/** At most this many primed rows are held; past it the oldest go (their attempts read the database instead). */
+const PRIMED_MAX = 20_000;
 
 @Injectable()
 export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
@@ -27,6 +31,11 @@ export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
   /** The attempts running at once read their work and record their outcomes together. */
   private readonly work: Coalescer<string, DeliveryWork | undefined>;
   private readonly outcomes: Coalescer<AttemptRecordInput, boolean>;
+  /**
+   * Deliveries just created by this process, as created: the first attempts of a burst skip one database read each
+   * (with the embedded database every read queues behind the burst's other work on its one worker).
+   */
+  private readonly primed = new Map<string, { work: DeliveryWork; at: number }>();
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -71,8 +80,22 @@ export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
     await this.enqueue(deliveryId, attempt, this.clock.now());
   }
 
+  /**
+   * Remembers just-created deliveries for their first attempt (see `primed`); a process that leaves deliveries to
+   * workers (JOBS_PROCESS=none) keeps nothing.
+   */
+  prime(created: readonly DeliveryWork[]): void {
+    if (!this.deliversHere()) return;
+    const at = Date.now();
+    for (const work of created) this.primed.set(work.id, { work, at });
+    for (const id of this.primed.keys()) {
+      if (this.primed.size <= PRIMED_MAX) break;
+      this.primed.delete(id);
+    }
+  }
+
   async attempt(deliveryId: string, attempt: number): Promise<void> {
-    const work = await this.work.call(deliveryId);
+    const work = this.takePrimed(deliveryId, attempt) ?? (await this.work.call(deliveryId));
     if (!work || work.status !== 'pending') return;
     if (work.attempts >= attempt) {
       // This attempt was stored by an earlier run that failed before queueing the next one: queue it now.
@@ -107,6 +130,21 @@ export class WebhookDeliverer implements OnModuleInit, OnApplicationBootstrap {
           `${describeResult(result).error ?? ''}`,
       );
     }
+  }
+
+  private deliversHere(): boolean {
+    return this.jobs.registeredJobs().some((j) => j.name === deliverWebhookJob.name && j.runsHere);
+  }
+
+  /**
+   * The row as created, for its first attempt only and only while fresh: a later attempt, or one queued long after,
+   * reads the delivery again (its subscription may have been disabled or deleted since).
+   */
+  private takePrimed(deliveryId: string, attempt: number): DeliveryWork | undefined {
+    const entry = this.primed.get(deliveryId);
+    if (!entry) return undefined;
+    this.primed.delete(deliveryId);
+    return attempt === 1 && Date.now() - entry.at <= PRIMED_FOR_MS ? entry.work : undefined;
   }
 
   /** A disabling attempt touches the subscription and its other deliveries: that rare one keeps its transaction. */
