@@ -32,6 +32,20 @@ export const NOT_CANCELLED_UPSTREAM = `NOT EXISTS (
   SELECT 1 FROM booking_events ce
   WHERE ce.site_id = b.site_id AND ce.booking_id = b.id AND ce.status = 'cancelled' AND ce.ts <= b.start_at)`;
 
+const HOLD = `make_interval(secs => ${R.holdSeconds})`;
+const DEBOUNCE = `make_interval(secs => ${R.debounceSeconds})`;
+
+/**
+ * The end of the occupied span a presence reading gives, or NULL when it gives none, from the reading (its time and
+ * value) and its neighbours: a 1 holds until the next reading or HOLD after it, whichever comes first; a 0 between two
+ * 1s less than DEBOUNCE apart is bridged up to the next reading. One expression for a reading and for its neighbours,
+ * so a run's first and last reading are found by the same rule.
+ */
+const spanEnd = (ts: string, value: string, prevValue: string, nextTs: string, nextValue: string): string =>
+  `CASE WHEN ${value} >= 1 THEN LEAST(COALESCE(${nextTs}, ${ts} + ${HOLD}), ${ts} + ${HOLD})
+        WHEN ${value} < 1 AND ${prevValue} >= 1 AND ${nextValue} >= 1 AND ${nextTs} < ${ts} + ${DEBOUNCE}
+        THEN ${nextTs} END`;
+
 /**
  * Occupied, booked and used time per resource and 15-minute bucket, inside the open intervals ($5, $6), from the
  * raw evidence of [$2, $3). Intervals are merged per resource (several sensors, overlapping holds) before they are
@@ -47,19 +61,36 @@ WITH open AS (
 ), sensed AS (
   SELECT DISTINCT unnest(resource_ids) AS resource_id FROM devices WHERE site_id = $1 AND type = 'sensor'
 ), readings AS (
-  SELECT resource_id, ts, value,
-         lead(ts) OVER w AS next_ts, lead(value) OVER w AS next_value, lag(value) OVER w AS prev_value
+  -- each reading with its two neighbours either side, in one pass over the sensor's readings in time order
+  SELECT sensor_id, resource_id, ts, value,
+         lag(ts) OVER w AS prev_ts, lag(value) OVER w AS prev_value, lag(value, 2) OVER w AS prev2_value,
+         lead(ts) OVER w AS next_ts, lead(value) OVER w AS next_value,
+         lead(ts, 2) OVER w AS next2_ts, lead(value, 2) OVER w AS next2_value
   FROM sensor_readings
   WHERE site_id = $1 AND kind = 'presence' AND resource_id IS NOT NULL
-    AND ts >= $2::timestamptz - make_interval(secs => ${R.holdSeconds}) AND ts < $3
+    AND ts >= $2::timestamptz - ${HOLD} AND ts < $3
+  WINDOW w AS (PARTITION BY sensor_id ORDER BY ts)
+), reading_spans AS (
+  -- the span [ts, e) of each reading, and of the readings just before and after it
+  SELECT sensor_id, resource_id, ts, prev_ts, next_ts,
+         ${spanEnd('ts', 'value', 'prev_value', 'next_ts', 'next_value')} AS e,
+         ${spanEnd('prev_ts', 'prev_value', 'prev2_value', 'ts', 'value')} AS prev_e,
+         ${spanEnd('next_ts', 'next_value', 'value', 'next2_ts', 'next2_value')} AS next_e
+  FROM readings
+), sensor_edges AS (
+  -- A span ends at the latest at the next reading, so a sensor's spans never overlap: two consecutive spans either
+  -- touch (one run) or leave a gap. A sensor reporting every minute sends hundreds of readings per run; only the
+  -- first and the last reading of each run go on to the merge below.
+  SELECT sensor_id, resource_id, ts, e,
+         COALESCE(prev_e > prev_ts AND prev_e >= ts, false) AS continues,
+         COALESCE(next_e > next_ts AND e >= next_ts, false) AS continued
+  FROM reading_spans WHERE e > ts
+), sensor_runs AS (
+  SELECT resource_id, ts AS s, CASE WHEN continued THEN lead(e) OVER w ELSE e END AS e, continues
+  FROM sensor_edges WHERE NOT (continues AND continued)
   WINDOW w AS (PARTITION BY sensor_id ORDER BY ts)
 ), evidence AS (
-  SELECT resource_id, ts AS s,
-         LEAST(COALESCE(next_ts, ts + make_interval(secs => ${R.holdSeconds})), ts + make_interval(secs => ${R.holdSeconds})) AS e
-  FROM readings WHERE value >= 1
-  UNION ALL
-  SELECT resource_id, ts, next_ts FROM readings
-  WHERE value < 1 AND prev_value >= 1 AND next_value >= 1 AND next_ts < ts + make_interval(secs => ${R.debounceSeconds})
+  SELECT resource_id, s, e FROM sensor_runs WHERE NOT continues
   UNION ALL
   SELECT r.id, d.ts, d.ts + make_interval(secs => ${R.doorHoldSeconds})
   FROM door_events d CROSS JOIN LATERAL unnest(d.resource_ids) AS rid(id) JOIN res r ON r.id = rid.id
@@ -128,6 +159,8 @@ SELECT x.bucket, $1, x.resource_id, r.kind, (x.bucket AT TIME ZONE $4)::date,
        x.occupied_s, x.booked_s, x.used_s, x.started
 FROM slice_rows x JOIN res r ON r.id = x.resource_id`;
 
+const SLICES_WORK_MEM = '128MB';
+
 /** Most people in at once per bucket, from entrance counters: in minus out since local midnight, outs first. */
 const PEAKS_SQL = `
 WITH counters AS (
@@ -167,6 +200,9 @@ export class MaterialiseRepository {
       for (const table of ['kpi_resource_slices', 'kpi_people_peaks', 'kpi_site_peaks', 'kpi_member_entries'])
         await tx.query(`DELETE FROM ${table} WHERE site_id = $1 AND ts >= $2 AND ts < $3`, range);
       const params = [...range, w.timeZone];
+      // A week of a 300-sensor site at a reading a minute is about a million readings to sort by sensor and time
+      // (some 100 MB): in memory rather than through temporary files, for this transaction only.
+      await tx.query(`SET LOCAL work_mem = '${SLICES_WORK_MEM}'`);
       await tx.query(SLICES_SQL, [
         ...params,
         w.openStarts.map((d) => d.toISOString()),
