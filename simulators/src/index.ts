@@ -56,6 +56,8 @@ export type {
   ExposureRecord,
 } from './engine/truth-records';
 export { MemoryTruth, JsonlTruthFile } from './engine/truth-sinks';
+export type { MinuteSeries } from './engine/minute-presence';
+export { minutePresence, reportSecond } from './engine/minute-presence';
 
 // Transports and run modes.
 export type { OutMessage } from './transport/wire';
