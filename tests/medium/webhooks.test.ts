@@ -282,6 +282,25 @@ describe('webhooks (embedded TimescaleDB, in-process queue, real HTTP receivers)
     }
   });
 
+  it('sends an attempt whose outcome could not be stored again, and logs it once stored', async () => {
+    const site = await newSite();
+    const hook = await receiver();
+    const { id, secret } = await subscribe(hook.url, site);
+    const store = jest
+      .spyOn(app.get(WebhooksRepository), 'recordAttempts')
+      .mockRejectedValueOnce(new Error('database briefly unavailable'));
+    try {
+      await publish(site, 'unstored');
+      const [delivery] = await settled(id);
+      expect(delivery).toMatchObject({ status: 'delivered', attemptCount: 1 });
+      // sent, not stored, sent again (at least once; the receiver dedupes by webhook-id)
+      expect(hook.received.map((r) => r.headers['webhook-id'])).toEqual(['rel-unstored', 'rel-unstored']);
+      expect(hook.received.every((r) => verifyWebhook(secret, r.headers, r.body))).toBe(true);
+    } finally {
+      store.mockRestore();
+    }
+  });
+
   it('disables the subscription when the endpoint answers 410, and stops delivering to it', async () => {
     const site = await newSite();
     const hook = await receiver(() => 410);
