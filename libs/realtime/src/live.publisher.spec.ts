@@ -1,5 +1,5 @@
-import type { BookingRelease, LiveAlert, OccupancyDelta } from '@cw/events';
-import { LivePublisher } from './live.publisher';
+import type { BookingRelease, LiveAlert, LiveBatch, OccupancyDelta } from '@cw/events';
+import { LivePublisher, MAX_EVENTS_PER_BATCH } from './live.publisher';
 import type { LiveRoom } from './live-socket';
 import { LiveTransport } from './live.transport';
 
@@ -33,19 +33,21 @@ const alert: LiveAlert = {
   at: '2025-03-03T09:30:00.000Z',
 };
 
-/** A transport whose rooms record what is emitted to them. */
+/** A transport whose rooms (single events and batches) record what is emitted to them. */
 function recordingTransport(attached: boolean) {
   const emitted: { room: string; event: string; payload: unknown }[] = [];
+  const roomOf = (room: string) =>
+    attached
+      ? ({
+          emit: (event: string, payload: unknown) => {
+            emitted.push({ room, event, payload });
+            return true;
+          },
+        } as unknown as LiveRoom)
+      : undefined;
   const transport = {
-    room: (siteId: string) =>
-      attached
-        ? ({
-            emit: (event: string, payload: unknown) => {
-              emitted.push({ room: siteId, event, payload });
-              return true;
-            },
-          } as unknown as LiveRoom)
-        : undefined,
+    room: (siteId: string) => roomOf(siteId),
+    batchedRoom: (siteId: string) => roomOf(`${siteId}:batched`),
   } as unknown as LiveTransport;
   return { transport, emitted };
 }
@@ -62,6 +64,24 @@ describe('LivePublisher', () => {
       { room: 'lisbon', event: 'release', payload: release },
       { room: 'porto', event: 'alert', payload: alert },
     ]);
+    publisher.flush();
+    expect(emitted.slice(3)).toEqual([
+      {
+        room: 'madrid:batched',
+        event: 'batch',
+        payload: { siteId: 'madrid', events: [{ event: 'occupancy', data: delta }] },
+      },
+      {
+        room: 'lisbon:batched',
+        event: 'batch',
+        payload: { siteId: 'lisbon', events: [{ event: 'release', data: release }] },
+      },
+      {
+        room: 'porto:batched',
+        event: 'batch',
+        payload: { siteId: 'porto', events: [{ event: 'alert', data: alert }] },
+      },
+    ]);
   });
 
   it('is a no-op, not an error, before a socket.io server exists', () => {
@@ -72,5 +92,36 @@ describe('LivePublisher', () => {
       publisher.release(release);
       publisher.alert(alert);
     }).not.toThrow();
+  });
+});
+
+describe('LivePublisher batches', () => {
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('sends one batch per site at the end of the turn, in publication order, at most MAX_EVENTS_PER_BATCH each', async () => {
+    const { transport, emitted } = recordingTransport(true);
+    const publisher = new LivePublisher(transport);
+    const deltas = Array.from({ length: MAX_EVENTS_PER_BATCH + 2 }, (_, i) => ({
+      ...delta,
+      resourceId: `d${i}`,
+    }));
+    deltas.forEach((d) => publisher.occupancy(d));
+    publisher.release({ ...release, siteId: 'madrid' });
+    expect(emitted.filter((e) => e.event === 'batch')).toEqual([]);
+    await turn();
+    const batches = emitted.filter((e) => e.event === 'batch');
+    expect(batches.map((b) => [b.room, (b.payload as LiveBatch).events.length])).toEqual([
+      ['madrid:batched', MAX_EVENTS_PER_BATCH],
+      ['madrid:batched', 3],
+    ]);
+    const events = batches.flatMap((b) => (b.payload as LiveBatch).events);
+    expect(events.map((e) => (e.event === 'occupancy' ? e.data.resourceId : e.event))).toEqual([
+      ...deltas.map((d) => d.resourceId),
+      'release',
+    ]);
+    // the next turn starts a new batch
+    publisher.alert({ ...alert, siteId: 'madrid' });
+    await turn();
+    expect(emitted.filter((e) => e.event === 'batch')).toHaveLength(3);
   });
 });
