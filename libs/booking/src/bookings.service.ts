@@ -9,6 +9,13 @@ import { BookingCharge } from './payment/booking-charges.repository';
 import { Guest, PaidBookings } from './payment/paid-bookings';
 
 const OVERLAP = '23P01';
+/**
+ * A paid booking locks the member's balances and then meets the slot's other bookings at the exclusion constraint:
+ * on a PostgreSQL server two of them can deadlock (or fail serialisation) there. Its transaction left nothing, so it
+ * is simply run again, and then loses with a clear conflict if the slot went to the other.
+ */
+const RETRYABLE = new Set(['40P01', '40001']);
+const PAID_TRIES = 3;
 const FOREIGN_KEY = '23503';
 
 export interface CreateBooking {
@@ -75,17 +82,19 @@ export class BookingsService {
         const existing = await this.repo.find(input.siteId, id);
         const made = existing
           ? undefined
-          : await this.paid.create({
-              siteId: input.siteId,
-              id,
-              resourceId: input.resourceId,
-              memberId,
-              guest,
-              start: input.start,
-              end: input.end,
-              byStaff: input.bookedBy === 'staff',
-              quoteId: input.quoteId,
-            });
+          : await this.retryingDeadlocks(() =>
+              this.paid.create({
+                siteId: input.siteId,
+                id,
+                resourceId: input.resourceId,
+                memberId,
+                guest,
+                start: input.start,
+                end: input.end,
+                byStaff: input.bookedBy === 'staff',
+                quoteId: input.quoteId,
+              }),
+            );
         booking = made?.booking;
         charge = made?.charge;
       } else {
@@ -229,6 +238,17 @@ export class BookingsService {
     });
     if (result.booking !== result.previous) this.events.emit('booking.changed', result);
     return result.booking;
+  }
+
+  private async retryingDeadlocks<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        const code = (error as { code?: string } | null)?.code;
+        if (attempt >= PAID_TRIES || code === undefined || !RETRYABLE.has(code)) throw error;
+      }
+    }
   }
 
   private translate(error: unknown, resourceId: string): unknown {
