@@ -3,31 +3,13 @@
  * local hours across daylight-saving changes whatever the host's TZ is.
  */
 
+import { utcOffsetMs } from '@cw/common';
+
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
 
 interface LocalFields {
   year: number;
@@ -39,26 +21,19 @@ interface LocalFields {
 }
 
 function localFields(instantMs: number, timeZone: string): LocalFields {
-  const fields: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
+  const wall = new Date(instantMs + offsetMs(instantMs, timeZone));
   return {
-    year: fields.year,
-    month: fields.month,
-    day: fields.day,
-    hour: fields.hour,
-    minute: fields.minute,
-    second: fields.second,
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
   };
 }
 
 /** Local time minus UTC at that instant, in ms (Madrid in winter: +3 600 000). */
-function offsetMs(instantMs: number, timeZone: string): number {
-  const f = localFields(instantMs, timeZone);
-  const asUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-  return asUtc - Math.floor(instantMs / 1000) * 1000;
-}
+const offsetMs = utcOffsetMs;
 
 function parseDate(date: string): [number, number, number] {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);

@@ -1,3 +1,4 @@
+import { utcOffsetMs } from '@cw/common';
 /** Calendar dates as 'YYYY-MM-DD' strings: billing reasons in the site's local days, never in instants. */
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -36,19 +37,7 @@ export function monthPeriod(period: string): { start: string; end: string } {
   return { start: `${period}-01`, end: `${next}-01` };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The calendar date an instant falls on in an IANA zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    formatters.set(timeZone, format);
-  }
-  return format.format(instant);
+  return new Date(instant.getTime() + utcOffsetMs(instant.getTime(), timeZone)).toISOString().slice(0, 10);
 }

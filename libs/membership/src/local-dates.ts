@@ -1,3 +1,4 @@
+import { utcOffsetMs } from '@cw/common';
 import { LocalDate } from './membership.types';
 
 const DAY_MS = 86_400_000;
@@ -45,44 +46,13 @@ export function addMonthsClamped(anchor: LocalDate, months: number): LocalDate {
 export const maxDate = (a: LocalDate, b: LocalDate): LocalDate => (a >= b ? a : b);
 export const minDate = (a: LocalDate, b: LocalDate): LocalDate => (a <= b ? a : b);
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function wallParts(instant: number, timeZone: string): Record<string, number> {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(instant)))
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return parts;
-}
-
 /** The calendar date an instant falls on in a zone. */
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
-  const p = wallParts(instant.getTime(), timeZone);
-  return fromUtcMs(Date.UTC(p.year, p.month - 1, p.day));
+  const wall = instant.getTime() + utcOffsetMs(instant.getTime(), timeZone);
+  return fromUtcMs(Math.floor(wall / DAY_MS) * DAY_MS);
 }
 
-function offsetMs(instant: number, timeZone: string): number {
-  const p = wallParts(instant, timeZone);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wall - (instant - (instant % 1000));
-}
+const offsetMs = utcOffsetMs;
 
 /**
  * The instant a local date begins in a zone. Two passes, because the offset at the naive guess can differ from the
