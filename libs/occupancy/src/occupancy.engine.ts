@@ -7,6 +7,7 @@ import { SitesService } from '@cw/sites';
 import { ChangeLogWriter } from './change-log.writer';
 import { OccupancyRepository } from './occupancy.repository';
 import { OCCUPANCY_SINKS, OccupancySink } from './occupancy.sinks';
+import { BookingHomes } from './booking-homes';
 import {
   applyCounter,
   applyDoor,
@@ -33,6 +34,8 @@ interface TrackedResource {
 
 interface SiteModel {
   resources: Map<string, TrackedResource>;
+  /** Which resource's model holds each booking, so a booking change finds it without searching the whole site. */
+  bookingHomes: BookingHomes;
   timeZone: string;
   openingHours: WeeklySlot[];
   /** The next site close, when people counters go back to 0; null for a site without opening hours. */
@@ -175,6 +178,7 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
     const before = new Map(previous.map((s) => [s.resourceId, s]));
     const site: SiteModel = {
       resources: new Map(),
+      bookingHomes: new BookingHomes(),
       timeZone: settings.timeZone,
       openingHours: settings.openingHours,
       nextCloseAt: nextClosingTime(settings.openingHours, settings.timeZone, now.getTime()),
@@ -205,10 +209,7 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
       if (tracked)
         applyPresence(tracked.model, reading.sensor_id, reading.value, new Date(reading.ts).getTime());
     }
-    for (const booking of bookings) {
-      const tracked = site.resources.get(booking.resourceId);
-      if (tracked) upsertBooking(tracked.model, remember(booking));
-    }
+    for (const booking of bookings) fileBooking(site, booking);
     return site;
   }
 
@@ -245,18 +246,17 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Only the resources the booking was on and is on now can change state: evaluating the whole site per booking
-   * change made a burst of releases quadratic in the size of the site. */
+   * change made a burst of releases quadratic in the size of the site (and so did searching it for the booking). */
   private async onBooking(booking: Booking): Promise<void> {
     const site = this.loaded.get(booking.siteId) ?? (await this.site(booking.siteId));
     const touched = new Set<string>([booking.resourceId]);
-    for (const [resourceId, tracked] of site.resources) {
-      if (tracked.model.bookings.some((b) => b.id === booking.id)) {
-        removeBooking(tracked.model, booking.id);
-        touched.add(resourceId);
-      }
+    const home = site.bookingHomes.take(booking.id);
+    if (home !== undefined) {
+      const tracked = site.resources.get(home);
+      if (tracked) removeBooking(tracked.model, booking.id);
+      touched.add(home);
     }
-    const tracked = site.resources.get(booking.resourceId);
-    if (tracked) upsertBooking(tracked.model, remember(booking));
+    fileBooking(site, booking, this.clock.now().getTime());
     this.evaluate(booking.siteId, site, [...touched]);
   }
 
@@ -345,6 +345,14 @@ export class OccupancyEngine implements OnModuleInit, OnModuleDestroy {
     );
     this.timer.unref?.();
   }
+}
+
+/** Puts a booking in its resource's model and notes where it went. */
+function fileBooking(site: SiteModel, booking: Booking, now?: number): void {
+  const tracked = site.resources.get(booking.resourceId);
+  if (!tracked) return;
+  upsertBooking(tracked.model, remember(booking));
+  site.bookingHomes.note(booking.id, booking.resourceId, booking.end.getTime(), now);
 }
 
 function remember(booking: Booking): BookingMemory {
