@@ -8,3 +8,5 @@ export * from './delivery/deliver.job';
 export * from './webhook.dispatcher';
 export * from './webhooks.module';
 export { WebhooksRepository } from './webhooks.repository';
+export { WebhookHttpClient } from './delivery/webhook-http.client';
+export type { WebhookRequest, WebhookResponse } from './delivery/webhook-http.client';
