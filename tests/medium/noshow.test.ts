@@ -154,11 +154,18 @@ describe('no-show release', () => {
       )
       .set(auth);
     expect((listed.body as BookingRelease[]).map((r) => r.bookingId)).toContain(id);
-    const published = await db.query<{ published_at: Date | null }>(
-      'SELECT published_at FROM booking_releases WHERE booking_id = $1',
-      [id],
+    // Marked published (the outbox is done with it) once every channel has it; marks are written once a second.
+    await waitFor(
+      async () =>
+        (
+          await db.query<{ published_at: Date | null }>(
+            'SELECT published_at FROM booking_releases WHERE booking_id = $1',
+            [id],
+          )
+        ).rows[0].published_at,
+      (at) => at !== null,
+      5_000,
     );
-    expect(published.rows[0].published_at).not.toBeNull();
   });
 
   it('keeps a booking with presence in the room during the check-in window', async () => {

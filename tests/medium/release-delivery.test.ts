@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { EmbeddedDatabase } from '@cw/database';
 import { BookingRelease } from '@cw/events';
-import { NoShowPolicies } from '@cw/noshow';
+import { NoShowPolicies, ReleasePublisher } from '@cw/noshow';
 import { BorrowedDatabase } from '../support/borrowed-database';
 import { waitFor } from '../support/mqtt-client';
 import { resolveService, ResolvedService } from '../support/service-discovery';
@@ -78,7 +78,7 @@ describe.each([
     await redis?.stop();
   });
 
-  const book = async (startsInMs: number) => {
+  const book = async (startsInMs: number, resource = 'room-1') => {
     const id = uniqueId('bk');
     const start = new Date(Date.now() + startsInMs);
     await request(platform.url)
@@ -87,7 +87,7 @@ describe.each([
       .send({
         site,
         id,
-        resource: 'room-1',
+        resource,
         member: 'm9',
         start: start.toISOString(),
         end: new Date(start.getTime() + 60_000).toISOString(),
@@ -126,6 +126,72 @@ describe.each([
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(deliveriesFor(id)).toHaveLength(1);
+  });
+
+  it('decides while earlier releases are still being published, their webhook deliveries stored with them', async () => {
+    const publisher = platform.app.get(ReleasePublisher);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const publish = publisher.publishStaged.bind(publisher);
+    const held = jest.spyOn(publisher, 'publishStaged').mockImplementation(async (staged) => {
+      await gate;
+      return publish(staged);
+    });
+    const ids: string[] = [];
+    const eventIds = () => ids.map((id) => `rel_${site}_${id}`);
+    try {
+      // More bookings than decisions run at once: had a decision held its slot until its releases were published,
+      // the last one would wait behind the closed gate.
+      for (const [i, resource] of ['room-2', 'desk-1', 'room-1'].entries())
+        ids.push(await book(300 + i * 400, resource));
+      const releases = await waitFor(
+        async () =>
+          (
+            await db.query<{ booking_id: string; released_at: Date; published_at: Date | null }>(
+              `SELECT booking_id, released_at, published_at FROM booking_releases
+               WHERE site_id = $1 AND booking_id = ANY ($2::text[])`,
+              [site, ids],
+            )
+          ).rows,
+        (rows) => rows.length === ids.length,
+        15_000,
+      );
+      expect(releases.every((r) => r.published_at === null)).toBe(true);
+      // The delivery rows were written by the decision's own transaction: same now(), before any publication.
+      const deliveries = await db.query<{ event_id: string; attempts: number; created_at: Date }>(
+        'SELECT event_id, attempts, created_at FROM webhook_deliveries WHERE event_id = ANY ($1::text[])',
+        [eventIds()],
+      );
+      expect(deliveries.rows.map((d) => d.event_id).sort()).toEqual(eventIds().sort());
+      for (const r of releases) {
+        const delivery = deliveries.rows.find((d) => d.event_id === `rel_${site}_${r.booking_id}`)!;
+        expect(delivery.attempts).toBe(0);
+        expect(new Date(delivery.created_at).getTime()).toBe(new Date(r.released_at).getTime());
+      }
+      expect(ids.flatMap(deliveriesFor)).toHaveLength(0);
+    } finally {
+      open();
+      held.mockRestore();
+    }
+    for (const id of ids)
+      await waitFor(
+        async () => deliveriesFor(id),
+        (list) => list.length > 0,
+        15_000,
+      );
+    await waitFor(
+      async () =>
+        (
+          await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM booking_releases
+             WHERE site_id = $1 AND booking_id = ANY ($2::text[]) AND published_at IS NULL`,
+            [site, ids],
+          )
+        ).rows[0].n,
+      (n) => n === 0,
+      5_000,
+    );
+    for (const id of ids) expect(deliveriesFor(id)).toHaveLength(1);
   });
 
   it('releases and delivers exactly once when the platform restarts mid-grace', async () => {

@@ -9,6 +9,12 @@ export interface GroupedBatcherOptions {
   maxBatch: number;
   /** Most runs at once; the rest wait their turn in memory. */
   concurrency: number;
+  /**
+   * How long the first job of a quiet spell waits for others to join it. 0: those submitted in the same turn of the
+   * event loop. Timers due at one instant do not all fire in one turn (a timer that fires a millisecond early by the
+   * wall clock is re-armed), and the stragglers made a burst's last, separate batch wait for a slot.
+   */
+  gatherMs?: number;
 }
 
 /**
@@ -39,11 +45,12 @@ export class GroupedBatcher<J, R> {
       this.waiting.set(group, list);
       if (!this.scheduled) {
         this.scheduled = true;
-        // Timers due at the same moment all fire before the check phase: one setImmediate gathers the burst.
-        setImmediate(() => {
+        const go = () => {
           this.scheduled = false;
           this.pump();
-        });
+        };
+        if (this.options.gatherMs) setTimeout(go, this.options.gatherMs);
+        else setImmediate(go);
       }
     });
   }

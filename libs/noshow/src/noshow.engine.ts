@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Booking, BookingsEvents, BookingsRepository, BookingsService } from '@cw/booking';
 import { Clock } from '@cw/common';
-import { BookingRelease, PlatformEvent, ReleaseReason } from '@cw/events';
+import { PlatformEvent, ReleaseReason } from '@cw/events';
 import { Queryable } from '@cw/database';
 import { StoredEventsBus } from '@cw/ingest';
 import { DecisionJob, DecisionTimers } from './decision-timers';
@@ -9,7 +9,7 @@ import { GroupedBatcher } from './grouped-batcher';
 import { NoShowPolicies } from './noshow-policies';
 import { NoShowRepository } from './noshow.repository';
 import { checkInWindow, decideGhost, decideNoShow, DEFAULT_POLICY } from './noshow.rules';
-import { ReleasePublisher } from './release.publisher';
+import { ReleasePublisher, StagedReleases } from './release.publisher';
 
 const timerKey = (siteId: string, bookingId: string) => `noshow:${siteId}:${bookingId}`;
 const ghostKey = (siteId: string, bookingId: string) => `ghost:${siteId}:${bookingId}`;
@@ -20,6 +20,11 @@ export type DecisionOutcome = 'released' | 'checked_in' | 'rearmed' | 'stale';
 const DECISION_BATCH = 500;
 /** Decision transactions in flight at once: each holds row locks, and on the embedded database the whole database. */
 const DECISION_CONCURRENCY = 2;
+
+/** A burst's grace ends are gathered this long before they are decided (see GroupedBatcher). */
+const DECISION_GATHER_MS = 15;
+/** How long shutdown waits for releases still being published. */
+const SHUTDOWN_WAIT_MS = 5_000;
 
 interface Evidence {
   resourceIds: string[];
@@ -58,6 +63,7 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
     this.decisions = new GroupedBatcher((siteId, jobs) => this.decideMany(siteId, jobs), {
       maxBatch: DECISION_BATCH,
       concurrency: DECISION_CONCURRENCY,
+      gatherMs: DECISION_GATHER_MS,
     });
   }
 
@@ -79,16 +85,26 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
     if (waiting.length) this.logger.log(`re-armed ${waiting.length} no-show timers`);
   }
 
-  onModuleDestroy(): void {
+  /** Releases still going out are awaited for a while; one cut short stays in the outbox for the next boot's sweep. */
+  async onModuleDestroy(): Promise<void> {
     this.unsubscribe.forEach((off) => off());
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.settled(),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
-  /** Resolves when the reactions to everything heard so far are done (tests, shutdown). */
+  /** Resolves when the reactions to everything heard so far (and the releases being published) are done. */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  /** Decides one booking now if its grace has ended; a timer for an older version of the booking is stale. */
+  /**
+   * Decides one booking now if its grace has ended; a timer for an older version of the booking is stale. Resolves
+   * once the decision is committed; a release then goes out to its sinks in the background (`settled` waits for it).
+   */
   decide(job: DecisionJob): Promise<DecisionOutcome> {
     return this.decisions.submit(job.siteId, job);
   }
@@ -171,7 +187,8 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
           : [];
       }),
     );
-    await this.announceReleases(result.releases);
+    // Published outside the decision slot: a burst's next batch is decided while this one goes out to its sinks.
+    this.track(this.announceReleases(result.releases));
     return answers;
   }
 
@@ -235,24 +252,27 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
       case 'released':
         for (const booking of result.updated)
           this.bookingEvents.emit('booking.changed', { booking, previous: result.booking });
-        await this.announceReleases(result.releases);
+        this.track(this.announceReleases(result.releases));
         return 'released';
     }
   }
 
-  /** Inside the decision's transaction: the bookings give up their slots and their one release row each is written. */
+  /**
+   * Inside the decision's transaction: the bookings give up their slots, their one release row each is written, and
+   * so are the webhook deliveries announcing them.
+   */
   private async releaseMany(
     tx: Queryable,
     siteId: string,
     decided: { booking: Booking; decidedAt: Date }[],
     reason: ReleaseReason,
-  ): Promise<{ updated: Booking[]; releases: BookingRelease[] }> {
+  ): Promise<{ updated: Booking[]; releases: StagedReleases }> {
     const updated = await this.bookingsRepo.setStatusMany(
       tx,
       siteId,
       decided.map(({ booking }) => ({ id: booking.id, status: 'released' as const, checkedInAt: null })),
     );
-    const releases = await this.repo.insertReleases(
+    const recorded = await this.repo.insertReleases(
       tx,
       decided.map(({ booking, decidedAt }) => ({
         releaseId: `rel_${booking.siteId}_${booking.id}`,
@@ -266,18 +286,19 @@ export class NoShowEngine implements OnModuleInit, OnApplicationBootstrap, OnMod
         decidedAt: decidedAt.toISOString(),
       })),
     );
-    return { updated, releases };
+    return { updated, releases: await this.publisher.stage(tx, recorded) };
   }
 
   /** After commit: the releases are handed to their sinks together. */
-  private async announceReleases(releases: BookingRelease[]): Promise<void> {
+  private async announceReleases(staged: StagedReleases): Promise<void> {
+    const { releases } = staged;
     if (releases.length === 0) return;
     if (releases.length === 1)
       this.logger.log(
         `released booking ${releases[0].bookingId} (${releases[0].resourceId}): ${releases[0].reason}`,
       );
     else this.logger.log(`released ${releases.length} bookings`);
-    await this.publisher.publishMany(releases);
+    await this.publisher.publishStaged(staged);
   }
 
   private async arm(booking: Booking): Promise<void> {

@@ -6,7 +6,9 @@ import {
   OnModuleDestroy,
   Optional,
 } from '@nestjs/common';
+import { Queryable } from '@cw/database';
 import { BookingRelease } from '@cw/events';
+import { DelayedBatch } from './delayed-batch';
 import { NoShowRepository } from './noshow.repository';
 
 /** A channel a release goes out on (webhooks, MQTT, socket.io). Delivering the same release twice must be harmless. */
@@ -15,6 +17,17 @@ export interface ReleaseSink {
   deliver(release: BookingRelease): Promise<void>;
   /** Many at once, where the channel can do better than one by one (one statement for many webhook rows). */
   deliverMany?(releases: BookingRelease[]): Promise<void>;
+  /**
+   * A channel with its own outbox (webhook deliveries) may write it inside the transaction that records the
+   * releases, so it commits with them; the returned function, run after commit, stands in for `deliverMany`.
+   */
+  stage?(tx: Queryable, releases: BookingRelease[]): Promise<() => Promise<void>>;
+}
+
+/** Releases recorded in a transaction, with what their sinks staged in it: `publishStaged` them after commit. */
+export interface StagedReleases {
+  releases: BookingRelease[];
+  staged: Map<ReleaseSink, () => Promise<void>>;
 }
 
 export const RELEASE_SINKS = Symbol('RELEASE_SINKS');
@@ -26,6 +39,11 @@ const OUTBOX_SWEEP_MS = 15_000;
  */
 const OUTBOX_MIN_AGE_MS = 30_000;
 const SWEEP_BATCH = 500;
+/**
+ * Releases are marked published together at most this long after their delivery: the mark only keeps the sweep away
+ * (it waits 30 s), and a burst's marks then go after its decisions instead of between them on the database.
+ */
+const MARK_DELAY_MS = 1_000;
 
 const keyOf = (r: { siteId: string; bookingId: string }) => `${r.siteId}\u0000${r.bookingId}`;
 
@@ -40,24 +58,53 @@ export class ReleasePublisher implements OnApplicationBootstrap, OnModuleDestroy
   private sweeping: Promise<number> | undefined;
   /** Releases being published by this process right now: the sweep leaves them alone. */
   private readonly inFlight = new Set<string>();
+  private readonly marks: DelayedBatch<BookingRelease>;
 
   constructor(
     private readonly repo: NoShowRepository,
     @Optional() @Inject(RELEASE_SINKS) private readonly sinks: ReleaseSink[] = [],
-  ) {}
+  ) {
+    this.marks = new DelayedBatch((releases) => this.repo.markPublishedMany(releases), MARK_DELAY_MS);
+  }
 
   async publish(release: BookingRelease): Promise<boolean> {
     return (await this.publishMany([release])) === 1;
   }
 
+  /** Inside the transaction that records `releases`: the sinks with an outbox of their own write it there. */
+  async stage(tx: Queryable, releases: BookingRelease[]): Promise<StagedReleases> {
+    const staged = new Map<ReleaseSink, () => Promise<void>>();
+    if (releases.length === 0) return { releases, staged };
+    for (const sink of this.sinks) if (sink.stage) staged.set(sink, await sink.stage(tx, releases));
+    return { releases, staged };
+  }
+
+  /** After that transaction committed: `publishMany`, with the staged sinks finishing what they staged. */
+  publishStaged({ releases, staged }: StagedReleases): Promise<number> {
+    return this.publishMany(releases, staged);
+  }
+
   /** Returns how many were handed to every sink and marked published. */
-  async publishMany(releases: BookingRelease[]): Promise<number> {
+  async publishMany(
+    releases: BookingRelease[],
+    staged: ReadonlyMap<ReleaseSink, () => Promise<void>> = new Map(),
+  ): Promise<number> {
     const mine = releases.filter((r) => !this.inFlight.has(keyOf(r)));
-    if (mine.length === 0) return 0;
+    if (mine.length === 0) {
+      // Another publication (the boot's sweep) holds these releases; what was staged for them must still go out.
+      await Promise.allSettled([...staged.values()].map((finish) => finish()));
+      return 0;
+    }
     mine.forEach((r) => this.inFlight.add(keyOf(r)));
     try {
       const failed = new Map<string, string[]>();
-      const results = await Promise.allSettled(this.sinks.map((sink) => this.deliver(sink, mine)));
+      const results = await Promise.allSettled(
+        this.sinks.map((sink) => {
+          const finish = staged.get(sink);
+          // What a sink staged covers the whole batch; a release the sweep holds meanwhile gets it once more, harmlessly.
+          return finish ? finish().then(() => new Map<string, string>()) : this.deliver(sink, mine);
+        }),
+      );
       results.forEach((result, i) => {
         if (result.status === 'fulfilled') {
           result.value.forEach((reason, key) => failed.set(key, [...(failed.get(key) ?? []), reason]));
@@ -73,7 +120,7 @@ export class ReleasePublisher implements OnApplicationBootstrap, OnModuleDestroy
         );
       }
       const delivered = mine.filter((r) => !failed.has(keyOf(r)));
-      await this.repo.markPublishedMany(delivered);
+      await this.marks.add(delivered);
       return delivered.length;
     } finally {
       mine.forEach((r) => this.inFlight.delete(keyOf(r)));
@@ -98,8 +145,12 @@ export class ReleasePublisher implements OnApplicationBootstrap, OnModuleDestroy
     this.sweep.unref?.();
   }
 
-  onModuleDestroy(): void {
+  /** Marks still waiting are written now; if that fails, those releases are sent once more after the next boot. */
+  async onModuleDestroy(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
+    await this.marks
+      .flush()
+      .catch((e: Error) => this.logger.warn(`could not mark releases published: ${e.message}`));
   }
 
   private async sweepOnce(minAgeMs: number): Promise<number> {

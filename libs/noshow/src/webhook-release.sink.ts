@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { Queryable } from '@cw/database';
 import { BookingRelease } from '@cw/events';
-import { WebhookDispatcher } from '@cw/webhooks';
+import { DeliveryWork, WebhookDispatcher } from '@cw/webhooks';
 import { ReleaseSink } from './release.publisher';
 
 /** `booking.released` to every subscribed URL; the release id is the event id, so a re-sent release is delivered once. */
@@ -15,17 +16,27 @@ export class WebhookReleaseSink implements ReleaseSink {
   }
 
   async deliverMany(releases: BookingRelease[]): Promise<void> {
-    const bySite = new Map<string, BookingRelease[]>();
-    for (const r of releases) {
-      const list = bySite.get(r.siteId) ?? [];
-      list.push(r);
-      bySite.set(r.siteId, list);
-    }
-    for (const [siteId, ofSite] of bySite)
-      await this.webhooks.publishMany(
-        siteId,
-        'booking.released',
-        ofSite.map((r) => ({ eventId: r.releaseId, payload: r })),
-      );
+    for (const [siteId, events] of eventsBySite(releases))
+      await this.webhooks.publishMany(siteId, 'booking.released', events);
   }
+
+  /** The delivery rows commit with the releases; queued once they have. */
+  async stage(tx: Queryable, releases: BookingRelease[]): Promise<() => Promise<void>> {
+    const created: DeliveryWork[] = [];
+    for (const [siteId, events] of eventsBySite(releases))
+      created.push(...(await this.webhooks.stageMany(tx, siteId, 'booking.released', events)));
+    return () => this.webhooks.dispatch(created);
+  }
+}
+
+function eventsBySite(
+  releases: BookingRelease[],
+): Map<string, { eventId: string; payload: BookingRelease }[]> {
+  const bySite = new Map<string, { eventId: string; payload: BookingRelease }[]>();
+  for (const r of releases) {
+    const list = bySite.get(r.siteId) ?? [];
+    list.push({ eventId: r.releaseId, payload: r });
+    bySite.set(r.siteId, list);
+  }
+  return bySite;
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@cw/common';
 import { AppConfig } from '@cw/config';
+import { Queryable } from '@cw/database';
 import { WebhookDeliverer } from './delivery/webhook.deliverer';
 import { WebhookEventMap, WebhookEventType } from './webhooks.events';
 import { WebhooksRepository } from './webhooks.repository';
+import { DeliveryWork } from './webhooks.types';
 
 /** What engines call to tell subscribers about an event; delivery happens on the job queue, never inline. */
 @Injectable()
@@ -53,10 +55,31 @@ export class WebhookDispatcher {
       events,
       maxAttempts: this.maxAttempts,
     });
+    await this.dispatch(created);
+    return created.map((d) => d.id);
+  }
+
+  /**
+   * `publishMany`'s first half inside the caller's transaction: the deliveries commit with the change they announce
+   * and wait for no turn of their own at the database. `dispatch` them once that transaction has committed; should
+   * the process stop in between, they are stored as pending and queued at the next boot.
+   */
+  stageMany<E extends WebhookEventType>(
+    tx: Queryable,
+    siteId: string,
+    eventType: E,
+    events: { eventId: string; payload: WebhookEventMap[E] }[],
+  ): Promise<DeliveryWork[]> {
+    return this.repository.createDeliveriesMany(
+      { siteId, eventType, events, maxAttempts: this.maxAttempts },
+      tx,
+    );
+  }
+
+  /** Queues deliveries stored by `stageMany`, after their transaction committed. */
+  async dispatch(created: DeliveryWork[]): Promise<void> {
     this.deliverer.prime(created);
-    const ids = created.map((d) => d.id);
-    await this.enqueue(ids);
-    return ids;
+    await this.enqueue(created.map((d) => d.id));
   }
 
   private async enqueue(ids: string[]): Promise<void> {

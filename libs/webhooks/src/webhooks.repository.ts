@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '@cw/database';
+import { Database, Queryable } from '@cw/database';
 import {
   AttemptRecord,
   AttemptRecordInput,
@@ -154,16 +154,20 @@ export class WebhooksRepository {
   /**
    * `createDeliveries` for many events of one type and site in one statement (a burst of releases): one delivery per
    * event and subscription that wants it. Only new deliveries come back, in the order of the events, each with what
-   * its first attempt needs, so that attempt does not read it again.
+   * its first attempt needs, so that attempt does not read it again. `tx` lets an engine store them in its own
+   * transaction, with the change they announce.
    */
-  async createDeliveriesMany(e: {
-    siteId: string;
-    eventType: string;
-    events: { eventId: string; payload: unknown }[];
-    maxAttempts: number;
-  }): Promise<DeliveryWork[]> {
+  async createDeliveriesMany(
+    e: {
+      siteId: string;
+      eventType: string;
+      events: { eventId: string; payload: unknown }[];
+      maxAttempts: number;
+    },
+    tx: Queryable = this.db,
+  ): Promise<DeliveryWork[]> {
     if (e.events.length === 0) return [];
-    const { rows } = await this.db.query<
+    const { rows } = await tx.query<
       DeliveryRow & { url: string; secret: string; subscription_status: SubscriptionStatus }
     >(
       `WITH created AS (
