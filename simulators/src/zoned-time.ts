@@ -3,7 +3,7 @@
  * local hours across daylight-saving changes whatever the host's TZ is.
  */
 
-import { utcOffsetMs } from '@cw/common';
+import { utcOffsetMs, wallTimeToInstant } from '@cw/common';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -21,7 +21,7 @@ interface LocalFields {
 }
 
 function localFields(instantMs: number, timeZone: string): LocalFields {
-  const wall = new Date(instantMs + offsetMs(instantMs, timeZone));
+  const wall = new Date(instantMs + utcOffsetMs(instantMs, timeZone));
   return {
     year: wall.getUTCFullYear(),
     month: wall.getUTCMonth() + 1,
@@ -31,9 +31,6 @@ function localFields(instantMs: number, timeZone: string): LocalFields {
     second: wall.getUTCSeconds(),
   };
 }
-
-/** Local time minus UTC at that instant, in ms (Madrid in winter: +3 600 000). */
-const offsetMs = utcOffsetMs;
 
 function parseDate(date: string): [number, number, number] {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
@@ -70,9 +67,7 @@ export function addDays(date: string, days: number): string {
  */
 export function zonedInstant(date: string, minutes: number, timeZone: string): number {
   const [y, m, d] = parseDate(date);
-  const naive = Date.UTC(y, m - 1, d) + Math.round(minutes * MINUTE_MS);
-  const first = naive - offsetMs(naive, timeZone);
-  return naive - offsetMs(first, timeZone);
+  return wallTimeToInstant(Date.UTC(y, m - 1, d) + Math.round(minutes * MINUTE_MS), timeZone);
 }
 
 /** [local midnight, next local midnight): 23 or 25 hours long on the days the clocks change. */

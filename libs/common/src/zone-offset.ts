@@ -29,3 +29,18 @@ export function utcOffsetMs(instant: number, timeZone: string): number {
     if (part.type !== 'literal') f[part.type] = Number(part.value);
   return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - Math.floor(instant / 1000) * 1000;
 }
+
+/**
+ * The instant a zone's clock shows a wall time, given as UTC-shifted milliseconds (`Date.UTC` of the local fields).
+ * Two passes settle the offset on the days it changes: a wall time skipped by a spring-forward gap lands as many
+ * minutes later as the gap is long, and one the autumn change shows twice takes its second occurrence. `offset` lets a
+ * caller that asks often bring its own cached `utcOffsetMs`.
+ */
+export function wallTimeToInstant(
+  wallMs: number,
+  timeZone: string,
+  offset: (instant: number, timeZone: string) => number = utcOffsetMs,
+): number {
+  const first = wallMs - offset(wallMs, timeZone);
+  return wallMs - offset(first, timeZone);
+}

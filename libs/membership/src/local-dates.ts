@@ -52,15 +52,13 @@ export function localDateOf(instant: Date, timeZone: string): LocalDate {
   return fromUtcMs(Math.floor(wall / DAY_MS) * DAY_MS);
 }
 
-const offsetMs = utcOffsetMs;
-
 /**
  * The instant a local date begins in a zone. Two passes, because the offset at the naive guess can differ from the
  * offset at the answer around a DST change; where midnight itself is skipped, the first instant of the day results.
  */
 export function startOfLocalDate(date: LocalDate, timeZone: string): Date {
   const naive = toUtcMs(date);
-  const first = naive - offsetMs(naive, timeZone);
-  const second = naive - offsetMs(first, timeZone);
+  const first = naive - utcOffsetMs(naive, timeZone);
+  const second = naive - utcOffsetMs(first, timeZone);
   return new Date(localDateOf(new Date(second), timeZone) === date ? second : first);
 }

@@ -2,7 +2,7 @@
  * Site-local calendar arithmetic with nothing but `Intl`: access hours are wall-clock hours in the site's IANA zone
  * ("08:00-20:00" means 08:00 on the wall in Madrid, in winter and in summer alike), and day passes count local days.
  */
-import { utcOffsetMs } from '@cw/common';
+import { utcOffsetMs, wallTimeToInstant } from '@cw/common';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -59,9 +59,7 @@ export const addDays = (date: string, days: number): string => isoDate(dayMsOf(d
  * gap is long, and one repeated by a fall-back lands on its second occurrence.
  */
 export function zonedInstant(date: string, minutes: number, timeZone: string): number {
-  const naive = dayMsOf(date) + minutes * 60_000;
-  const first = naive - offsetMs(naive, timeZone);
-  return naive - offsetMs(first, timeZone);
+  return wallTimeToInstant(dayMsOf(date) + minutes * 60_000, timeZone, offsetMs);
 }
 
 /** Local midnight starting `date`. */

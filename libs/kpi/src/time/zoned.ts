@@ -2,7 +2,7 @@
  * Site-local calendar arithmetic with nothing but `Intl`: KPIs are per local day, and a local day is 23, 24 or 25
  * hours long. Dates are 'YYYY-MM-DD' strings; instants are epoch milliseconds.
  */
-import { utcOffsetMs } from '@cw/common';
+import { utcOffsetMs, wallTimeToInstant } from '@cw/common';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -27,9 +27,7 @@ export function localDate(instant: number, timeZone: string): string {
  * gap is long, and one the autumn change shows twice takes its second occurrence.
  */
 export function zonedInstant(date: string, minutes: number, timeZone: string): number {
-  const naive = dayNumber(date) + minutes * MINUTE_MS;
-  const first = naive - offsetMs(naive, timeZone);
-  return naive - offsetMs(first, timeZone);
+  return wallTimeToInstant(dayNumber(date) + minutes * MINUTE_MS, timeZone);
 }
 
 /** Monday 00:00 = 0 ... Sunday 23:00 = 167, of a local wall time given as UTC-shifted milliseconds. */
