@@ -69,6 +69,8 @@ describe('occupancy engine', () => {
       (s) => s?.state === 'occupied',
     );
     expect(heard).toMatchObject({ siteId: 'o1', resourceId: 'room-1', state: 'occupied' });
+    // The change log is written behind the live feed (batched every 50 ms): wait for it before reading it back.
+    await platform.app.get(OccupancyEngine).settled();
     const rows = await db.query<{ state: string; previous: string }>(
       "SELECT state, previous FROM occupancy_changes WHERE site_id = 'o1' AND resource_id = 'room-1' ORDER BY ts DESC LIMIT 1",
     );
