@@ -11,6 +11,7 @@
 // See bench/README.md for what each figure means and how it is measured.
 import { ChildProcess, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -77,6 +78,8 @@ const RELEASE_PROBE_SETTLE_MS = 30_000;
 const BOOKINGS = env('BENCH_BOOKINGS', 1000);
 /** Clients join as the floor map does (batched); BENCH_LIVE_EVENTS=1 measures one-event-per-change clients. */
 const BATCHED = process.env.BENCH_LIVE_EVENTS !== '1';
+/** BENCH_CPU_PROFILE=burst|minute: a CPU profile of the app's main thread over that round, written to tmp. */
+const PROFILE_ROUND = process.env.BENCH_CPU_PROFILE;
 const GRACE_MS = 5000;
 
 const rounds = {
@@ -182,7 +185,7 @@ const config = {
     timeout_ms: 60_000,
     duplicate_watch_ms: 3000,
     evidence: 'none: bookable desks have no sensor and nobody checks in',
-    receiver: 'loopback HTTP server in its own process, 204 at once',
+    receiver: 'loopback HTTP server in its own process, 204 at once, keep-alive 5 s (Node default)',
     latency: 'first receipt of the booking.released webhook (receiver Date.now()) - (start + grace)',
     missed: 'no webhook within timeout_ms of its grace end',
     throughput: 'releases received / (last receipt - first grace end of the round)',
@@ -818,6 +821,7 @@ async function run(sampler: RssSampler): Promise<Outcome> {
       await sleep(Math.max(0, firstGraceEnd - 2000 - Date.now()));
       log(`release, ${name}: ${r.bookings} grace ends over ${r.spread_ms / 1000} s ...`);
       const end = windowProbe(pids);
+      const profiling = PROFILE_ROUND === name ? await startCpuProfile() : undefined;
       tally.reset();
       chain.reset();
       methods.reset();
@@ -844,6 +848,7 @@ async function run(sampler: RssSampler): Promise<Outcome> {
         received = new Set(poll.receipts.filter((x) => ids.has(x.bookingId)).map((x) => x.bookingId)).size;
         if (received >= r.bookings && Date.now() > lastGraceEnd) break;
       }
+      if (profiling) log(`release, ${name}: CPU profile written to ${await profiling()}`);
       windows[name] = {
         ...end(),
         database: tally.report(),
@@ -1073,6 +1078,26 @@ async function main(): Promise<void> {
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   printSummary(metrics, targets);
   log(`written ${out}`);
+}
+
+/** Profiles this process's main thread (the app's) until the returned function is called; it returns the file. */
+async function startCpuProfile(): Promise<() => Promise<string>> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post<{ profile: object }>('Profiler.stop');
+    session.disconnect();
+    const file = join(tmpdir(), `cw-bench-live-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    return file;
+  };
 }
 
 /** The code measured: HEAD plus whether files outside bench/ differ from it (the working tree is what runs). */

@@ -33,7 +33,9 @@ const server = createServer((req, res) => {
     }
   });
 });
-server.keepAliveTimeout = 1000;
+// Node's default keep-alive (5 s, announced as `Keep-Alive: timeout=5`), as a typical receiver behind Node, nginx or a
+// cloud load balancer keeps connections; at 1 s the platform's client would not reuse them (it stops a second early).
+server.keepAliveTimeout = 5000;
 
 process.on('message', (message: ToHook) => {
   switch (message.type) {
