@@ -56,7 +56,7 @@ const config = {
   app: {
     how: 'the api app via tests/support/test-app startPlatform (embedded aedes on a free port), database opened by the bench and migrated as at boot',
     INGEST_BATCH_SIZE: env('BENCH_INGEST_BATCH_SIZE', 2000),
-    INGEST_FLUSH_MS: env('BENCH_INGEST_FLUSH_MS', 25),
+    INGEST_FLUSH_MS: env('BENCH_INGEST_FLUSH_MS', 10),
     INGEST_MAX_PENDING: env('BENCH_INGEST_MAX_PENDING', 50000),
     LOG_LEVEL: 'silent',
     tuning:

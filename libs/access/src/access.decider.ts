@@ -91,7 +91,7 @@ export class AccessDecider {
   }
 
   /**
-   * Not awaited: the ingest batcher writes within INGEST_FLUSH_MS (25 ms by default), longer than a door should wait
+   * Not awaited: the ingest batcher writes within INGEST_FLUSH_MS (10 ms by default), longer than a door should wait
    * for its answer. The event follows the answer by that much; a crash in between loses it (the answer stands).
    * A PIN is a secret: its door event names the credential id instead of the digits.
    */

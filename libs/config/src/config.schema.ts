@@ -70,7 +70,7 @@ export const configSchema = z.object({
   CLOCK_CONTROL: bool.default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50000).default(2000),
-  INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(60000).default(25),
+  INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(60000).default(10),
   /** Events held in memory waiting for the database; past this, producers wait (backpressure). */
   INGEST_MAX_PENDING: z.coerce.number().int().min(1).default(50000),
   INGEST_MAX_FUTURE_SKEW_S: z.coerce.number().int().min(0).default(300),

@@ -55,6 +55,30 @@ describe('Batcher', () => {
     await expect(Promise.all([first, second])).resolves.toEqual([[10], [20]]);
   });
 
+  it('counts the age limit of items that arrived during a write from their arrival, not from the end of the write', async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher<number, number>({
+      maxBatch: 10,
+      flushMs: 50,
+      maxPending: 100,
+      write: async (items) => {
+        batches.push(items);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return items;
+      },
+    });
+    const first = batcher.add([1]);
+    await jest.advanceTimersByTimeAsync(60); // [1] written at 50, its write runs until 80
+    expect(batches).toEqual([[1]]);
+    const second = batcher.add([2]); // arrives at 60, during the write
+    await jest.advanceTimersByTimeAsync(49); // 109: 49 ms old
+    expect(batches).toEqual([[1]]);
+    await jest.advanceTimersByTimeAsync(1); // 110: 50 ms old, 30 ms after the write ended
+    expect(batches).toEqual([[1], [2]]);
+    await jest.advanceTimersByTimeAsync(30);
+    await expect(Promise.all([first, second])).resolves.toEqual([[1], [2]]);
+  });
+
   it('splits a large add into full batches in order', async () => {
     const sink = recordingSink();
     const batcher = new Batcher<number, number>({

@@ -9,11 +9,14 @@ export interface BatcherOptions<T, R> {
   retryDelayMs?: (attempt: number) => number;
   onWriteError?: (error: unknown, attempt: number) => void;
   timers?: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
+  now?: () => number;
 }
 
 interface Entry<T, R> {
   item: T;
   resolve: (result: R) => void;
+  /** When it was added: the age limit counts from here. */
+  at: number;
 }
 
 const defaultDelay = (attempt: number) => Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
@@ -31,9 +34,11 @@ export class Batcher<T, R> {
   private waiters: (() => void)[] = [];
   private closed = false;
   private readonly timers: NonNullable<BatcherOptions<T, R>['timers']>;
+  private readonly now: () => number;
 
   constructor(private readonly options: BatcherOptions<T, R>) {
     this.timers = options.timers ?? { setTimeout, clearTimeout };
+    this.now = options.now ?? Date.now;
   }
 
   /** Number of items accepted and not yet written. */
@@ -48,7 +53,8 @@ export class Batcher<T, R> {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.closed) throw new Error('batcher is closed');
-    const results = items.map((item) => new Promise<R>((resolve) => this.queue.push({ item, resolve })));
+    const at = this.now();
+    const results = items.map((item) => new Promise<R>((resolve) => this.queue.push({ item, resolve, at })));
     if (this.queue.length >= this.options.maxBatch) this.kick();
     else if (!this.timer && !this.writing)
       this.timer = this.timers.setTimeout(() => this.kick(), this.options.flushMs);
@@ -88,10 +94,14 @@ export class Batcher<T, R> {
       this.inFlight = 0;
       batch.forEach((entry, i) => entry.resolve(results[i]));
       this.wakeWaiters();
-      // A batch that is not full waits for its age limit, so a trickle still forms batches.
+      // A batch that is not full waits for its age limit, so a trickle still forms batches. The limit counts from
+      // its oldest item's arrival: what arrived during the write has already waited that long. (Under MQTT the
+      // broker reads a connection's next messages only once its previous ones are stored, so a fresh full wait
+      // after every write held each connection back by a whole write more per cycle.)
       if (this.queue.length > 0 && this.queue.length < this.options.maxBatch) {
         this.writing = false;
-        if (!this.timer) this.timer = this.timers.setTimeout(() => this.kick(), this.options.flushMs);
+        const wait = Math.max(0, this.queue[0].at + this.options.flushMs - this.now());
+        if (!this.timer) this.timer = this.timers.setTimeout(() => this.kick(), wait);
         return;
       }
     }
