@@ -16,6 +16,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Database } from '@cw/database';
+import { IngestService, StoredEventsBus } from '@cw/ingest';
 import {
   InProcessDecisionTimers,
   NoShowEngine,
@@ -24,6 +25,7 @@ import {
   ReleasePublisher,
 } from '@cw/noshow';
 import { OccupancyEngine } from '@cw/occupancy';
+import { LivePublisher } from '@cw/realtime';
 import { WebhookDispatcher } from '@cw/webhooks';
 import { ADMIN_TOKEN, startPlatform, TestPlatform } from '../tests/support/test-app';
 import { openBenchDatabase, removeDir, storageOf } from './ingest/database';
@@ -39,7 +41,13 @@ import {
   RssSampler,
   sleep,
 } from './ingest/util';
-import { limitDecisions, MethodWatch, OccupancyChainWatch, timeSiteEvaluation } from './live/app-probes';
+import {
+  limitDecisions,
+  MethodWatch,
+  OccupancyChainWatch,
+  StatePathWatch,
+  timeSiteEvaluation,
+} from './live/app-probes';
 import { DbTally } from './live/db-tally';
 import {
   ChangeRun,
@@ -117,8 +125,9 @@ const config = {
     LOG_LEVEL: 'silent',
     WEBHOOK_ALLOW_PRIVATE: true,
     WEBHOOK_CONCURRENCY: env('BENCH_WEBHOOK_CONCURRENCY', 64),
+    INGEST_FLUSH_MS: env('BENCH_INGEST_FLUSH_MS', 0) || undefined,
     other:
-      'every other setting at its default (INGEST_FLUSH_MS 25, INGEST_BATCH_SIZE 2000, embedded queue and timers)',
+      'every other setting at its default (INGEST_FLUSH_MS 10, INGEST_BATCH_SIZE 2000, embedded queue and timers)',
     instrumentation:
       'the bench wraps query/transaction of the database instance it hands to the app, and the occupancy engine chain, to time them (bench/live/db-tally.ts, app-probes.ts); no behaviour changes',
   },
@@ -279,6 +288,37 @@ function stats(values: number[]): Stats {
 
 // ---------------------------------------------------------------------------------------------------------------
 // State changes.
+
+/**
+ * Each measured change cut into its legs from the app's marks (StatePathWatch) and the probe's publish instant, at
+ * the first observer: MQTT in (publish -> ingest has the message), ingest queue (-> its batch write begins), write
+ * (-> committed), engine (-> delta handed to socket.io), socket.io out (-> the observer has it).
+ */
+function summariseStatePath(samples: ChangeSample[], path: StatePathWatch) {
+  const legs = { mqtt_in: [], ingest_queue: [], write: [], engine: [], socket_out: [] } as Record<
+    string,
+    number[]
+  >;
+  let unmarked = 0;
+  for (const s of samples) {
+    const m = path.of(s.resourceId);
+    const seen = s.latencyMs[0];
+    if (!m?.received || !m.written || !m.stored || !m.delta || seen === null) {
+      unmarked++;
+      continue;
+    }
+    legs.mqtt_in.push(m.received - s.publishedEpochMs);
+    legs.ingest_queue.push(m.written - m.received);
+    legs.write.push(m.stored - m.written);
+    legs.engine.push(m.delta - m.stored);
+    legs.socket_out.push(s.publishedEpochMs + seen - m.delta);
+  }
+  return {
+    ...Object.fromEntries(Object.entries(legs).map(([leg, values]) => [`${leg}_ms`, stats(values)])),
+    unmarked,
+    note: 'per change at the first observer: publish -> ingest has the MQTT message -> its batch write begins -> the write committed -> the occupied delta went to socket.io -> the observer got it (epoch ms of the probe and the app, one clock)',
+  };
+}
 
 type CrowdOccupied = Map<string, [number, number, number]>;
 
@@ -615,9 +655,18 @@ async function run(sampler: RssSampler): Promise<Outcome> {
       LOG_LEVEL: 'silent',
       WEBHOOK_ALLOW_PRIVATE: 'true',
       WEBHOOK_CONCURRENCY: String(config.app.WEBHOOK_CONCURRENCY),
+      ...(config.app.INGEST_FLUSH_MS ? { INGEST_FLUSH_MS: String(config.app.INGEST_FLUSH_MS) } : {}),
     });
     const engine = platform.app.get(OccupancyEngine);
     const chain = new OccupancyChainWatch(engine);
+    const measuredDesk = /^chg-\d+$/;
+    const statePath = new StatePathWatch(
+      platform.app.get(IngestService),
+      platform.app.get(StoredEventsBus),
+      platform.app.get(LivePublisher),
+      (resourceId) => measuredDesk.test(resourceId),
+      (sensorId) => (sensorId.startsWith('pir-chg-') ? sensorId.slice(4) : undefined),
+    );
     const methods = watchReleasePath(platform);
     if (config.experiments.decision_concurrency)
       details.experiment_applied = limitDecisions(
@@ -726,6 +775,7 @@ async function run(sampler: RssSampler): Promise<Outcome> {
     const stateEnd = windowProbe(pids);
     tally.reset();
     chain.reset();
+    statePath.reset();
     const before = await ask<ProbeReport>(probe, { type: 'report' }, 'report', 10_000);
     const stateRun = await ask<{ samples: ChangeSample[]; publishMs: number }>(
       probe,
@@ -738,6 +788,9 @@ async function run(sampler: RssSampler): Promise<Outcome> {
     const stateWindow = stateEnd();
     details.state_database = tally.report();
     details.state_occupancy_chain = chain.report();
+    details.state_path = statePath.attached
+      ? summariseStatePath(stateRun.samples, statePath)
+      : { attached: false };
     const published = after.published - before.published;
     const eventsPerS = Math.round((published * 1000) / (after.elapsedMs - before.elapsedMs));
     details.state_traffic = {

@@ -188,3 +188,92 @@ export class MethodWatch {
     };
   }
 }
+
+/** Epoch ms with sub-millisecond precision, comparable across the bench's processes (one system clock). */
+export const epochNow = () => performance.timeOrigin + performance.now();
+
+interface PathMarks {
+  received?: number;
+  written?: number;
+  stored?: number;
+  delta?: number;
+}
+type PathMarksEvent = { type: string; resourceId?: string | null };
+interface IngestInternals {
+  ingestMqtt(topic: string, payload: Buffer, receivedAt?: Date): Promise<unknown>;
+  write(items: { kind: string; event?: PathMarksEvent }[]): Promise<unknown>;
+}
+interface BusInternals {
+  emit(name: string, payload: unknown): void;
+}
+interface LiveInternals {
+  occupancy(delta: { resourceId: string; state: string }): void;
+}
+
+/**
+ * Where a measured state change spends its time inside the app: when its reading reached ingest (MQTT message
+ * handed over by the broker), when its batch write began, when the write committed (stored-events bus), and when
+ * its `occupied` delta went to socket.io. Only resources `measured` picks are marked, first mark of each wins.
+ */
+export class StatePathWatch {
+  private marks = new Map<string, PathMarks>();
+  readonly attached: boolean;
+
+  constructor(
+    ingest: object,
+    bus: object,
+    live: object,
+    private readonly measured: (resourceId: string) => boolean,
+    resourceOfSensor: (sensorId: string) => string | undefined,
+  ) {
+    const i = ingest as IngestInternals;
+    const b = bus as BusInternals;
+    const l = live as LiveInternals;
+    this.attached =
+      typeof i.ingestMqtt === 'function' &&
+      typeof i.write === 'function' &&
+      typeof b.emit === 'function' &&
+      typeof l.occupancy === 'function';
+    if (!this.attached) return;
+    const ingestMqtt = i.ingestMqtt.bind(ingest);
+    const write = i.write.bind(ingest);
+    const emit = b.emit.bind(bus);
+    const occupancy = l.occupancy.bind(live);
+    i.ingestMqtt = (topic, payload, receivedAt) => {
+      const resourceId = resourceOfSensor(topic.slice(topic.lastIndexOf('/') + 1));
+      if (resourceId) this.mark(resourceId, 'received');
+      return ingestMqtt(topic, payload, receivedAt);
+    };
+    i.write = (items) => {
+      for (const item of items) this.markEvent(item.event, 'written');
+      return write(items);
+    };
+    b.emit = (name, payload) => {
+      if (name === 'stored') for (const event of payload as PathMarksEvent[]) this.markEvent(event, 'stored');
+      emit(name, payload);
+    };
+    l.occupancy = (delta) => {
+      if (delta.state === 'occupied' && this.measured(delta.resourceId)) this.mark(delta.resourceId, 'delta');
+      occupancy(delta);
+    };
+  }
+
+  reset(): void {
+    this.marks = new Map();
+  }
+
+  of(resourceId: string): PathMarks | undefined {
+    return this.marks.get(resourceId);
+  }
+
+  private markEvent(event: PathMarksEvent | undefined, at: keyof PathMarks): void {
+    if (event?.type === 'sensor' && event.resourceId && this.measured(event.resourceId))
+      this.mark(event.resourceId, at);
+  }
+
+  private mark(resourceId: string, at: keyof PathMarks): void {
+    let marks = this.marks.get(resourceId);
+    if (!marks) this.marks.set(resourceId, (marks = {}));
+    marks[at] ??= epochNow();
+  }
+}

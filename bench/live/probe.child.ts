@@ -229,7 +229,13 @@ async function changes(run: ChangeRun): Promise<void> {
   for (const resourceId of run.resources) {
     const w = waiting.get(resourceId);
     if (!w) continue;
-    samples.push({ resourceId, publishedAt: w.publishedAt, latencyMs: w.latency, acked: w.acked });
+    samples.push({
+      resourceId,
+      publishedAt: w.publishedAt,
+      publishedEpochMs: performance.timeOrigin + w.t0,
+      latencyMs: w.latency,
+      acked: w.acked,
+    });
     waiting.delete(resourceId);
   }
   send({ type: 'changes-done', tag: run.tag, samples, publishMs });

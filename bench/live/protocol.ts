@@ -50,6 +50,8 @@ export type ToProbe =
 export interface ChangeSample {
   resourceId: string;
   publishedAt: number;
+  /** The same instant with sub-millisecond precision (performance.timeOrigin + now), to compare with the app's marks. */
+  publishedEpochMs: number;
   /** performance.now() latency per observer, ms (null: not received). */
   latencyMs: (number | null)[];
   acked: boolean;
