@@ -4,7 +4,7 @@
 //   latency      - publish-to-visible at a paced 1,000 events/s, seen by polling the database
 //   peak RSS     - of this process, which runs the app and its database worker thread
 // See bench/README.md for what each figure means and how it is measured.
-import { ChildProcess, execFileSync } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { Database } from '@cw/database';
 import { IngestMetrics } from '@cw/metrics';
 import { startPlatform, TestPlatform } from '../tests/support/test-app';
+import { gitState } from './git-state';
 import { openBenchDatabase, removeDir, storageOf } from './ingest/database';
 import {
   FloodPlan,
@@ -642,20 +643,6 @@ async function main(): Promise<void> {
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   printSummary(metrics, targets, rawMethod);
   log(`written ${out}`);
-}
-
-/** The code measured: HEAD plus whether files outside bench/ differ from it (the working tree is what runs). */
-function gitState(): { commit: string; dirty_outside_bench: boolean } {
-  try {
-    const run = (args: string[]) =>
-      execFileSync('git', args, { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim();
-    const dirty = run(['status', '--porcelain'])
-      .split('\n')
-      .filter((line) => line && !line.slice(3).startsWith('bench/'));
-    return { commit: run(['rev-parse', 'HEAD']), dirty_outside_bench: dirty.length > 0 };
-  } catch {
-    return { commit: 'unknown', dirty_outside_bench: true };
-  }
 }
 
 function printSummary(

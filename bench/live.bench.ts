@@ -9,7 +9,7 @@
 // The app (api: embedded aedes, ingest, occupancy and no-show engines, socket.io /live, webhooks, over the embedded
 // database in a worker thread) runs in this process; publishers, clients and the webhook receiver run in children.
 // See bench/README.md for what each figure means and how it is measured.
-import { ChildProcess, execFileSync } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -28,6 +28,7 @@ import { OccupancyEngine } from '@cw/occupancy';
 import { LivePublisher } from '@cw/realtime';
 import { WebhookDispatcher } from '@cw/webhooks';
 import { ADMIN_TOKEN, startPlatform, TestPlatform } from '../tests/support/test-app';
+import { gitState } from './git-state';
 import { openBenchDatabase, removeDir, storageOf } from './ingest/database';
 import {
   cpuSnapshot,
@@ -1151,20 +1152,6 @@ async function startCpuProfile(): Promise<() => Promise<string>> {
     writeFileSync(file, JSON.stringify(profile));
     return file;
   };
-}
-
-/** The code measured: HEAD plus whether files outside bench/ differ from it (the working tree is what runs). */
-function gitState(): { commit: string; dirty_outside_bench: boolean } {
-  try {
-    const git = (args: string[]) =>
-      execFileSync('git', args, { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim();
-    const dirty = git(['status', '--porcelain'])
-      .split('\n')
-      .filter((line) => line && !line.slice(3).startsWith('bench/'));
-    return { commit: git(['rev-parse', 'HEAD']), dirty_outside_bench: dirty.length > 0 };
-  } catch {
-    return { commit: 'unknown', dirty_outside_bench: true };
-  }
 }
 
 function printSummary(
