@@ -86,6 +86,36 @@ export class BillingFixtures {
     return id;
   }
 
+  /** A guest's booking (no member) and what is left to pay for it. */
+  async guestUsage(
+    guest: { name: string; email?: string },
+    start: string,
+    chargeMinor: number,
+    refunded = false,
+  ): Promise<string> {
+    const id = this.next('gb');
+    const startAt = new Date(start);
+    await this.db.query(
+      `INSERT INTO bookings (site_id, id, resource_id, member_id, start_at, end_at, status, source)
+       VALUES ($1, $2, 'room-1', NULL, $3, $4, 'ended', 'api')`,
+      [this.siteId, id, startAt.toISOString(), new Date(startAt.getTime() + 3_600_000).toISOString()],
+    );
+    await this.db.query(
+      `INSERT INTO booking_charges (site_id, booking_id, guest_name, guest_email, currency, price_minor, charge_minor,
+                                    refunded_at)
+       VALUES ($1, $2, $3, $4, 'EUR', $5, $5, $6)`,
+      [
+        this.siteId,
+        id,
+        guest.name,
+        guest.email ?? null,
+        chargeMinor,
+        refunded ? new Date().toISOString() : null,
+      ],
+    );
+    return id;
+  }
+
   async oneOff(
     member: string,
     description: string,

@@ -321,10 +321,10 @@ describe('billing: payments, reminders and exports', () => {
       .set(auth);
     const rows = june.text.split('\r\n');
     expect(rows[0]).toBe(
-      'id,received_at,member_id,company_id,method,reference,currency,amount_minor,amount,allocated_minor,unallocated_minor,allocations',
+      'id,received_at,member_id,company_id,guest_booking_id,method,reference,currency,amount_minor,amount,allocated_minor,unallocated_minor,allocations',
     );
     expect(rows[1]).toMatch(
-      /^pay_[0-9a-f]+,2024-05-31T23:30:00.000Z,ana,,bank_transfer,"Ref, ""quoted""",EUR,12150,121.50,12150,0,INV-\d+:12100;INV-\d+:50$/,
+      /^pay_[0-9a-f]+,2024-05-31T23:30:00.000Z,ana,,,bank_transfer,"Ref, ""quoted""",EUR,12150,121.50,12150,0,INV-\d+:12100;INV-\d+:50$/,
     );
     const bad = await api().get(`/v1/sites/${f.siteId}/exports/payments.csv?from=2024-02-30`).set(auth);
     expect(bad.status).toBe(400);

@@ -433,6 +433,61 @@ describe('billing runs', () => {
     });
   });
 
+  it("invoices each guest booking's charge to the guest, once, and takes the guest's payment for it", async () => {
+    const f = await newSite();
+    await f.member('ana', 'Ana');
+    await f.usage('ana', '2024-06-10T09:00:00Z', 1250);
+    const ada = await f.guestUsage({ name: 'Ada', email: 'ada@example.com' }, '2024-06-12T09:00:00Z', 1200);
+    const bo = await f.guestUsage({ name: 'Bo' }, '2024-06-14T09:00:00Z', 800);
+    await f.guestUsage({ name: 'Cy' }, '2024-06-15T09:00:00Z', 900, true); // cancelled in time: refunded
+    const july = await f.guestUsage({ name: 'Ada' }, '2024-07-02T09:00:00Z', 1200); // next month's
+
+    const runs = platform.app.get(BillingRunsService);
+    const june = await runs.run(f.siteId, '2024-06');
+    expect(june.invoiceIds).toHaveLength(3);
+    const invoices = await f.invoices();
+    const get = async (id: string) =>
+      (await api().get(`/v1/sites/${f.siteId}/invoices/${id}`).set(auth)).body as InvoiceView;
+    const views = await Promise.all(invoices.map((i) => get(i.id)));
+    expect(views.map((v) => [v.buyer.type, v.buyer.id, v.member, v.company, v.totalMinor])).toEqual([
+      ['guest', ada, null, null, 1452],
+      ['guest', bo, null, null, 968],
+      ['member', 'ana', 'ana', null, 1513],
+    ]);
+    expect(views[0].buyer).toMatchObject({ name: 'Ada', email: 'ada@example.com' });
+    expect((views[0].lines ?? []).map((l) => [l.kind, l.bookingId, l.amountMinor])).toEqual([
+      ['usage', ada, 1200],
+    ]);
+    expect((await runs.run(f.siteId, '2024-06')).invoiceIds).toEqual([]);
+    const next = await runs.run(f.siteId, '2024-07');
+    expect(next.invoiceIds).toHaveLength(1);
+    expect((await get(next.invoiceIds[0])).buyer).toMatchObject({ type: 'guest', id: july });
+    expect((await api().get(`/v1/sites/${f.siteId}/invoices/verify`).set(auth)).body).toMatchObject({
+      ok: true,
+    });
+
+    const pay = (body: Record<string, unknown>) =>
+      api()
+        .post(`/v1/sites/${f.siteId}/payments`)
+        .set(auth)
+        .send({ amountMinor: 1452, method: 'manual', receivedAt: '2024-07-03T10:00:00Z', ...body });
+    const paid = await pay({ guestBooking: ada });
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({
+      member: null,
+      company: null,
+      guestBooking: ada,
+      allocations: [{ invoice: invoices[0].id, amountMinor: 1452 }],
+      unallocatedMinor: 0,
+    });
+    expect((await get(invoices[0].id)).status).toBe('paid');
+    expect((await get(invoices[1].id)).status).not.toBe('paid');
+    expect((await pay({ guestBooking: 'gb-nobody' })).status).toBe(404);
+    const both = await pay({ guestBooking: ada, member: 'ana' });
+    expect(both.status).toBe(400);
+    expect((both.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['member']);
+  });
+
   it('members read their own invoices only', async () => {
     const f = await newSite();
     await seedJune(f);

@@ -16,7 +16,8 @@ export interface ContractToBill {
 
 export interface UsageToBill {
   bookingId: string;
-  memberId: string;
+  /** null: a guest's booking, invoiced to the guest on its own. */
+  memberId: string | null;
   resourceName: string;
   start: Date;
   chargeMinor: number;

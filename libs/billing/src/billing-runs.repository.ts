@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Queryable } from '@cw/database';
 import { BillingPeriod } from './proration';
-import { BuyerRecord, BuyerRef, PendingContract, PendingWork, SiteBilling } from './billing.types';
+import {
+  BuyerRecord,
+  BuyerRef,
+  PendingContract,
+  PendingScope,
+  PendingWork,
+  SiteBilling,
+} from './billing.types';
 import { ChargeToBill, UsageToBill } from './billing-lines';
 import { SeriesHeadLock } from './invoices.repository';
 
@@ -18,7 +25,7 @@ interface ContractRow {
 
 interface UsageRow {
   booking_id: string;
-  member_id: string;
+  member_id: string | null;
   resource_name: string;
   start_at: Date | string;
   charge_minor: number;
@@ -126,16 +133,18 @@ export class BillingRunsRepository {
   }
 
   /**
-   * Everything not yet billed for the period, optionally only for some members: monthly contracts active in it
-   * without a billed_periods row, unrefunded booking charges of members for bookings starting before its end
+   * Everything not yet billed for the period, optionally only for some members and guest bookings: monthly contracts
+   * active in it without a billed_periods row, unrefunded booking charges of members and guests for bookings starting
+   * before its end
    * without a usage line, and one-off charges dated before its end not yet on an invoice.
    */
   async pending(
     site: SiteBilling,
     period: BillingPeriod,
-    memberIds: string[] | null = null,
+    scope: PendingScope | null = null,
     q: Queryable = this.db,
   ): Promise<PendingWork> {
+    const memberIds = scope?.memberIds ?? null;
     const params = [site.siteId, period.start, period.end, memberIds];
     const contracts = await q.query<ContractRow>(
       `SELECT c.id, c.member_id, m.name AS member_name, c.company_id, p.name AS plan_name, c.price_minor,
@@ -155,12 +164,13 @@ export class BillingRunsRepository {
        FROM booking_charges bc
        JOIN bookings b ON b.site_id = bc.site_id AND b.id = bc.booking_id
        LEFT JOIN resources r ON r.site_id = b.site_id AND r.id = b.resource_id
-       WHERE bc.site_id = $1 AND bc.member_id IS NOT NULL AND bc.charge_minor > 0 AND bc.refunded_at IS NULL
+       WHERE bc.site_id = $1 AND (bc.member_id IS NOT NULL OR bc.guest_name IS NOT NULL)
+         AND bc.charge_minor > 0 AND bc.refunded_at IS NULL
          AND b.start_at < ($2::date::timestamp AT TIME ZONE $4)
-         AND ($3::text[] IS NULL OR bc.member_id = ANY ($3::text[]))
+         AND ($3::text[] IS NULL OR bc.member_id = ANY ($3::text[]) OR bc.booking_id = ANY ($5::text[]))
          AND NOT EXISTS (SELECT 1 FROM invoice_lines il
                          WHERE il.site_id = bc.site_id AND il.booking_id = bc.booking_id AND il.kind = 'usage')`,
-      [site.siteId, period.end, memberIds, site.timeZone],
+      [site.siteId, period.end, memberIds, site.timeZone, scope?.guestBookingIds ?? []],
     );
     const charges = await q.query<ChargeRow>(
       `SELECT id, member_id, description, amount_minor, charge_date::text AS charge_date FROM one_off_charges
@@ -169,7 +179,10 @@ export class BillingRunsRepository {
       [site.siteId, period.end, memberIds],
     );
     const members = [
-      ...new Set([...usage.rows.map((r) => r.member_id), ...charges.rows.map((r) => r.member_id)]),
+      ...new Set([
+        ...usage.rows.flatMap((r) => (r.member_id === null ? [] : [r.member_id])),
+        ...charges.rows.map((r) => r.member_id),
+      ]),
     ];
     const payerOfMember = new Map<string, string | null>();
     if (members.length) {
@@ -215,6 +228,7 @@ export class BillingRunsRepository {
   async buyers(siteId: string, refs: BuyerRef[], q: Queryable = this.db): Promise<Map<string, BuyerRecord>> {
     const companies = refs.filter((r) => r.type === 'company').map((r) => r.id);
     const members = refs.filter((r) => r.type === 'member').map((r) => r.id);
+    const guestBookings = refs.filter((r) => r.type === 'guest').map((r) => r.id);
     const out = new Map<string, BuyerRecord>();
     if (companies.length) {
       const { rows } = await q.query<{
@@ -265,6 +279,26 @@ export class BillingRunsRepository {
             email: r.email,
           },
           memberId: r.id,
+          companyId: null,
+        });
+    }
+    if (guestBookings.length) {
+      const { rows } = await q.query<{ booking_id: string; guest_name: string; guest_email: string | null }>(
+        `SELECT booking_id, guest_name, guest_email FROM booking_charges
+         WHERE site_id = $1 AND booking_id = ANY ($2::text[]) AND guest_name IS NOT NULL`,
+        [siteId, guestBookings],
+      );
+      for (const r of rows)
+        out.set(`guest:${r.booking_id}`, {
+          document: {
+            type: 'guest',
+            id: r.booking_id,
+            name: r.guest_name,
+            taxId: null,
+            address: null,
+            email: r.guest_email,
+          },
+          memberId: null,
           companyId: null,
         });
     }

@@ -4,7 +4,7 @@ import { Clock, notFound } from '@cw/common';
 import { Database } from '@cw/database';
 import { buildInvoiceLines } from './billing-lines';
 import { BillingRunsRepository } from './billing-runs.repository';
-import { BuyerRecord, BuyerWork, buyerKey, groupByBuyer, membersOf, SiteBilling } from './billing.types';
+import { BuyerRecord, BuyerWork, buyerKey, groupByBuyer, scopeOf, SiteBilling } from './billing.types';
 import { InvoiceIssuer, INVOICE_SERIES, StaleWorkError } from './invoice-issuer';
 import { addDays, localDate, monthPeriod } from './local-dates';
 import { BillingPeriod } from './proration';
@@ -102,7 +102,7 @@ export class BillingRunsService {
         return await this.issueOnce(site, period, runId, group, buyers, options);
       } catch (error) {
         if (!retryable(error) || attempt >= ATTEMPTS) throw error;
-        const fresh = groupByBuyer(await this.runs.pending(site, period, membersOf(group)));
+        const fresh = groupByBuyer(await this.runs.pending(site, period, scopeOf(group)));
         group = fresh.find((g) => buyerKey(g.buyer) === buyerKey(first.buyer));
       }
     }

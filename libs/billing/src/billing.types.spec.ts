@@ -1,4 +1,4 @@
-import { groupByBuyer, membersOf, PendingWork } from './billing.types';
+import { groupByBuyer, PendingWork, scopeOf } from './billing.types';
 
 const contract = (id: string, memberId: string, companyId: string | null) => ({
   id,
@@ -34,6 +34,28 @@ describe('groupByBuyer', () => {
       [{ type: 'member', id: 'm3' }, ['c3'], 0, ['x1']],
       [{ type: 'member', id: 'm9' }, [], 0, ['x2']],
     ]);
-    expect(membersOf(groups[0])).toEqual(['m1', 'm2']);
+    expect(scopeOf(groups[0])).toEqual({ memberIds: ['m1', 'm2'], guestBookingIds: [] });
+  });
+
+  it("invoices each guest's booking on its own, apart from members' work", () => {
+    const usage = (bookingId: string, memberId: string | null) => ({
+      bookingId,
+      memberId,
+      resourceName: 'R',
+      start: new Date(0),
+      chargeMinor: 5,
+    });
+    const groups = groupByBuyer({
+      contracts: [],
+      usage: [usage('g2', null), usage('b1', 'm1'), usage('g1', null)],
+      charges: [],
+      payerOfMember: new Map([['m1', null]]),
+    });
+    expect(groups.map((g) => [g.buyer, g.usage.map((u) => u.bookingId)])).toEqual([
+      [{ type: 'guest', id: 'g1' }, ['g1']],
+      [{ type: 'guest', id: 'g2' }, ['g2']],
+      [{ type: 'member', id: 'm1' }, ['b1']],
+    ]);
+    expect(scopeOf(groups[0])).toEqual({ memberIds: [], guestBookingIds: ['g1'] });
   });
 });

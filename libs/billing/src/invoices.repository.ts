@@ -124,7 +124,11 @@ function toLine(r: LineRow): FiscalLine {
 }
 
 const buyerFilter = (buyer: BuyerRef, index: number) =>
-  buyer.type === 'company' ? `i.company_id = $${index}` : `i.company_id IS NULL AND i.member_id = $${index}`;
+  ({
+    company: `i.company_id = $${index}`,
+    member: `i.company_id IS NULL AND i.member_id = $${index}`,
+    guest: `i.company_id IS NULL AND i.member_id IS NULL AND i.buyer ->> 'type' = 'guest' AND i.buyer ->> 'id' = $${index}`,
+  })[buyer.type];
 
 export interface SeriesHeadLock {
   nextNumber: number;

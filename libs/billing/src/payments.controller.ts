@@ -32,6 +32,7 @@ export class PaymentsController {
         id: { type: 'string' },
         member: { type: 'string' },
         company: { type: 'string' },
+        guestBooking: { type: 'string', description: "a guest's payment: the booking whose invoice it pays" },
         amountMinor: { type: 'integer', example: 12100 },
         currency: { type: 'string', example: 'EUR' },
         method: { type: 'string', enum: ['manual', 'bank_transfer'] },
@@ -58,7 +59,9 @@ export class PaymentsController {
       id: body.id,
       buyer: body.company
         ? { type: 'company', id: body.company }
-        : { type: 'member', id: body.member as string },
+        : body.guestBooking
+          ? { type: 'guest', id: body.guestBooking }
+          : { type: 'member', id: body.member as string },
       amountMinor: body.amountMinor,
       currency: body.currency,
       method: body.method,

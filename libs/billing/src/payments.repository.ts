@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Queryable } from '@cw/database';
 import { Allocation } from './allocation';
+import { BuyerRef } from './billing.types';
 
 export interface PaymentRecord {
   id: string;
   siteId: string;
   memberId: string | null;
   companyId: string | null;
+  /** A guest's payment: the guest booking whose invoice it pays. */
+  guestBookingId: string | null;
   amountMinor: number;
   currency: string;
   method: string;
@@ -20,6 +23,7 @@ interface PaymentRow {
   id: string;
   member_id: string | null;
   company_id: string | null;
+  guest_booking_id: string | null;
   amount_minor: number;
   currency: string;
   method: string;
@@ -39,6 +43,7 @@ function toPayment(r: PaymentRow): PaymentRecord {
     siteId: r.site_id,
     memberId: r.member_id,
     companyId: r.company_id,
+    guestBookingId: r.guest_booking_id,
     amountMinor: Number(r.amount_minor),
     currency: r.currency.trim(),
     method: r.method,
@@ -51,7 +56,7 @@ function toPayment(r: PaymentRow): PaymentRecord {
   };
 }
 
-const PAYMENT_COLUMNS = `p.site_id, p.id, p.member_id, p.company_id, p.amount_minor, p.currency, p.method, p.reference,
+const PAYMENT_COLUMNS = `p.site_id, p.id, p.member_id, p.company_id, p.guest_booking_id, p.amount_minor, p.currency, p.method, p.reference,
   p.received_at,
   (SELECT coalesce(jsonb_agg(jsonb_build_object('invoice_id', a.invoice_id, 'amount_minor', a.amount_minor)
      ORDER BY a.invoice_id), '[]'::jsonb)
@@ -62,14 +67,14 @@ const PAYMENT_COLUMNS = `p.site_id, p.id, p.member_id, p.company_id, p.amount_mi
 export class PaymentsRepository {
   constructor(readonly db: Database) {}
 
-  async buyerExists(
-    siteId: string,
-    type: 'member' | 'company',
-    id: string,
-    q: Queryable = this.db,
-  ): Promise<boolean> {
-    const table = type === 'member' ? 'members' : 'companies';
-    const { rows } = await q.query(`SELECT 1 FROM ${table} WHERE site_id = $1 AND id = $2`, [siteId, id]);
+  async buyerExists(siteId: string, buyer: BuyerRef, q: Queryable = this.db): Promise<boolean> {
+    const sql = {
+      member: 'SELECT 1 FROM members WHERE site_id = $1 AND id = $2',
+      company: 'SELECT 1 FROM companies WHERE site_id = $1 AND id = $2',
+      guest:
+        'SELECT 1 FROM booking_charges WHERE site_id = $1 AND booking_id = $2 AND guest_name IS NOT NULL',
+    }[buyer.type];
+    const { rows } = await q.query(sql, [siteId, buyer.id]);
     return rows.length > 0;
   }
 
@@ -81,8 +86,9 @@ export class PaymentsRepository {
   ): Promise<boolean> {
     const { rows } = await tx.query<{ id: string }>(
       `WITH pay AS (
-         INSERT INTO payments (site_id, id, member_id, company_id, amount_minor, currency, method, reference, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (site_id, id) DO NOTHING RETURNING id
+         INSERT INTO payments (site_id, id, member_id, company_id, guest_booking_id, amount_minor, currency, method,
+                               reference, received_at)
+         VALUES ($1, $2, $3, $4, $12, $5, $6, $7, $8, $9) ON CONFLICT (site_id, id) DO NOTHING RETURNING id
        ), alloc AS (
          INSERT INTO payment_allocations (site_id, payment_id, invoice_id, amount_minor)
          SELECT $1, (SELECT id FROM pay), a.invoice_id, a.amount_minor
@@ -102,6 +108,7 @@ export class PaymentsRepository {
         p.receivedAt.toISOString(),
         allocations.map((a) => a.invoiceId),
         allocations.map((a) => a.amountMinor),
+        p.guestBookingId,
       ],
     );
     return rows.length > 0;

@@ -57,7 +57,7 @@ export class PaymentsService {
         { path: 'currency', message: `this site bills in ${site.currency}` },
       ]);
     }
-    if (!(await this.payments.buyerExists(siteId, input.buyer.type, input.buyer.id))) {
+    if (!(await this.payments.buyerExists(siteId, input.buyer))) {
       throw notFound(`${input.buyer.type} ${input.buyer.id}`);
     }
     const confirmed = await this.gatewayFor(input.method).confirm({
@@ -93,6 +93,7 @@ export class PaymentsService {
           siteId,
           memberId: input.buyer.type === 'member' ? input.buyer.id : null,
           companyId: input.buyer.type === 'company' ? input.buyer.id : null,
+          guestBookingId: input.buyer.type === 'guest' ? input.buyer.id : null,
           amountMinor: input.amountMinor,
           currency: site.currency,
           method: confirmed.method,

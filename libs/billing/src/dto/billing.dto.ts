@@ -46,6 +46,8 @@ export const paymentSchema = z
     id: ref.optional(),
     member: ref.optional(),
     company: ref.optional(),
+    /** a guest pays the invoice of the booking they were charged for */
+    guestBooking: ref.optional(),
     amountMinor: minor,
     currency: z
       .string()
@@ -67,9 +69,9 @@ export const paymentSchema = z
       .optional(),
   })
   .strict()
-  .refine((b) => (b.member === undefined) !== (b.company === undefined), {
+  .refine((b) => [b.member, b.company, b.guestBooking].filter((v) => v !== undefined).length === 1, {
     path: ['member'],
-    message: 'give exactly one of member or company',
+    message: 'give exactly one of member, company or guestBooking',
   });
 
 export const rangeQuerySchema = z.object({ from: localDate.optional(), to: localDate.optional() }).strict();
@@ -156,6 +158,7 @@ export function toPaymentView(p: PaymentResult) {
     site: p.siteId,
     member: p.memberId,
     company: p.companyId,
+    guestBooking: p.guestBookingId,
     amountMinor: p.amountMinor,
     currency: p.currency,
     method: p.method,
