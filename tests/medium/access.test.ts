@@ -450,7 +450,7 @@ describe('access', () => {
         async () =>
           (
             await sql(
-              `SELECT ts, door_id, credential, member_id, result, method, resource_ids FROM door_events
+              `SELECT ts, door_id, credential, member_id, result, method, reason, resource_ids FROM door_events
                 WHERE site_id = $1 ORDER BY ts`,
               [site],
             )
@@ -461,20 +461,22 @@ describe('access', () => {
             member_id: string | null;
             result: string;
             method: string;
+            reason: string;
             resource_ids: string[];
           }[],
         (found) => found.length >= made.length,
       );
-      expect(rows.map((r) => [r.door_id, r.credential, r.member_id, r.result, r.method])).toEqual([
-        ['door-main', card, 'm1', 'granted', 'decide:contract_zone'],
-        ['door-room-1', 'NOBODY', null, 'denied', 'decide:unknown_credential'],
-        ['door-main', card, 'm1', 'denied', 'decide:outside_hours'],
+      expect(rows.map((r) => [r.door_id, r.credential, r.member_id, r.result, r.method, r.reason])).toEqual([
+        ['door-main', card, 'm1', 'granted', 'decide', 'contract_zone'],
+        ['door-room-1', 'NOBODY', null, 'denied', 'decide', 'unknown_credential'],
+        ['door-main', card, 'm1', 'denied', 'decide', 'outside_hours'],
         [
           'door-main',
           card,
           'm1',
           made[3].decision === 'grant' ? 'granted' : 'denied',
-          `decide:${made[3].reason}`,
+          'decide',
+          made[3].reason,
         ],
       ]);
       expect(new Date(rows[0].ts).toISOString()).toBe(local('10:00'));

@@ -27,7 +27,7 @@ export interface AccessDecision {
   until?: string;
 }
 
-/** Door events written for decisions carry this method, followed by `:` and the reason code. */
+/** Door events written for decisions carry this method, and the decision's reason code as their reason. */
 export const DECIDE_METHOD = 'decide';
 
 /**
@@ -111,7 +111,8 @@ export class AccessDecider {
       credential,
       ...(verdict.memberId ? { member: verdict.memberId } : {}),
       result: verdict.decision === 'grant' ? 'granted' : 'denied',
-      method: `${DECIDE_METHOD}:${verdict.reason}`,
+      method: DECIDE_METHOD,
+      reason: verdict.reason,
     };
     this.ingest.ingestHttp([event], principal).then(
       (result) => {

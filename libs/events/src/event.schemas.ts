@@ -34,6 +34,12 @@ export const doorPayloadSchema = z
     direction: z.enum(['in', 'out']).optional(),
     result: z.enum(['granted', 'denied']),
     method: z.string().max(32).optional(),
+    /** why the door answered so (a reason code such as outside_hours), when the controller says */
+    reason: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9_.:-]+$/, 'a reason code: lower case letters, digits, _ . : -')
+      .optional(),
   })
   .strict();
 

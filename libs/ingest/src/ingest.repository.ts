@@ -11,14 +11,14 @@ type Key = { site_id: string; event_id: string };
 const DOOR_SQL = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
-    $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::int[])
-  AS i(site_id, event_id, ts, door_id, credential, member_id, direction, result, method, resource_ids, device_ts, received_at, clock_skew_ms)
+    $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::int[], $14::text[])
+  AS i(site_id, event_id, ts, door_id, credential, member_id, direction, result, method, resource_ids, device_ts, received_at, clock_skew_ms, reason)
 ), fresh AS (
   INSERT INTO ingested_events (site_id, event_id, ts) SELECT site_id, event_id, ts FROM input
   ON CONFLICT DO NOTHING RETURNING site_id, event_id
 )
-INSERT INTO door_events (ts, site_id, door_id, event_id, credential, member_id, direction, result, method, resource_ids, device_ts, received_at, clock_skew_ms)
-SELECT i.ts, i.site_id, i.door_id, i.event_id, i.credential, i.member_id, i.direction, i.result, i.method, i.resource_ids::text[], i.device_ts, i.received_at, i.clock_skew_ms
+INSERT INTO door_events (ts, site_id, door_id, event_id, credential, member_id, direction, result, method, reason, resource_ids, device_ts, received_at, clock_skew_ms)
+SELECT i.ts, i.site_id, i.door_id, i.event_id, i.credential, i.member_id, i.direction, i.result, i.method, i.reason, i.resource_ids::text[], i.device_ts, i.received_at, i.clock_skew_ms
 FROM input i JOIN fresh f ON f.site_id = i.site_id AND f.event_id = i.event_id
 RETURNING site_id, event_id`;
 
@@ -105,6 +105,7 @@ export class IngestRepository {
       events.map((e) => iso(e.deviceTs)),
       events.map((e) => iso(e.receivedAt)),
       events.map((e) => e.clockSkewMs),
+      events.map((e) => e.payload.reason ?? null),
     ]);
     this.collect(rows, stored);
   }

@@ -43,6 +43,17 @@ describe('decodeMqttPayload', () => {
     expect(many.candidates.map((c) => c.index)).toEqual([0, 1]);
   });
 
+  it("keeps a door's reason code", () => {
+    const decoded = decodeMqttPayload(
+      doorRoute,
+      't',
+      Buffer.from(JSON.stringify({ ...door, result: 'denied', reason: 'outside_hours' })),
+      100,
+    );
+    expect(decoded.refusals).toEqual([]);
+    expect(decoded.candidates[0].candidate).toMatchObject({ payload: { reason: 'outside_hours' } });
+  });
+
   it('turns presence booleans into 1/0', () => {
     const decoded = decodeMqttPayload(sensorRoute, 't', Buffer.from(JSON.stringify(sensor)), 100);
     expect(decoded.candidates[0].candidate.payload).toMatchObject({ value: 1 });
@@ -97,6 +108,8 @@ describe('decodeMqttPayload', () => {
       [{ ...door, direction: 'up' }, 'direction', "Invalid enum value. Expected 'in' | 'out', received 'up'"],
       [{ ...door, result: undefined }, 'result', 'required'],
       [{ ...door, method: 'x'.repeat(33) }, 'method', 'String must contain at most 32 character(s)'],
+      [{ ...door, reason: 'Outside hours' }, 'reason', 'a reason code: lower case letters, digits, _ . : -'],
+      [{ ...door, reason: 'x'.repeat(65) }, 'reason', 'String must contain at most 64 character(s)'],
       [{ ...door, colour: 'red' }, 'colour', 'unknown field'],
     ])('%#: %s -> %s', (payload, path, message) => {
       expect(mqttErrors(doorRoute, payload)).toContainEqual({ path, message });
