@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { EmbeddedDatabase } from '@cw/database';
 import { DirtyDaysTracker, KpiMaintenance, KpiService, SiteKpis } from '@cw/kpi';
-import { SiteDocumentInput } from '@cw/sites';
+import { SiteDocumentInput, SitesService } from '@cw/sites';
 import { BorrowedDatabase } from '../support/borrowed-database';
 import { openSeededDatabase } from '../support/seeded-database';
 import { ADMIN_TOKEN, startPlatform, TestPlatform } from '../support/test-app';
@@ -277,6 +277,43 @@ describe('KPIs on a hand-computed fixture (embedded TimescaleDB)', () => {
     const none = await kpis('period=day&date=2026-03-02', 'kpi-nohours');
     expect(none.site.utilisation).toEqual({ value: null, reason: 'no_opening_hours' });
     expect(none.site.bookingRate).toEqual({ value: null, reason: 'no_opening_hours' });
+  });
+
+  it('measures a past day against the opening hours it had: hours set since apply from their day on', async () => {
+    const hoursSite = 'kpi-hours';
+    await platform.putSite(hoursSite, site);
+    // desk-1 on Monday 2 March: a lone 1 at 08:00 UTC holds 10 min, of the 720 open then (08:00-20:00 local).
+    await db.query(
+      `INSERT INTO sensor_readings (ts, site_id, sensor_id, event_id, kind, value, resource_id, device_ts, received_at)
+       SELECT ts, $1, 'pir-desk-1', $2 || v, 'presence', v, 'desk-1', ts, ts
+       FROM (VALUES ('2026-03-02T08:00:00Z'::timestamptz, 1), ('2026-03-02T08:12:00Z'::timestamptz, 0)) AS r(ts, v)`,
+      [hoursSite, uniqueId('h')],
+    );
+    const refresh = () =>
+      request(platform.url)
+        .post(`/v1/sites/${hoursSite}/kpis/refresh`)
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send({ from: '2026-03-02', to: '2026-03-02' });
+    expect((await refresh()).status).toBe(200);
+    const before = resource(await kpis('period=day&date=2026-03-02', hoursSite), 'desk-1');
+    expect(before.totals).toMatchObject({ openMinutes: 720, occupiedMinutes: 10 });
+
+    // The site now opens 10:00-14:00 on weekdays: March keeps its 720 open minutes, also once re-derived.
+    const shorter = (site.openingHours ?? []).map((slot) =>
+      slot.day === 'sun' ? slot : { ...slot, open: '10:00', close: '14:00' },
+    );
+    await platform.putSite(hoursSite, { ...site, openingHours: shorter });
+    await platform.putSite(hoursSite, { ...site, openingHours: shorter }); // the same again: no new version
+    const history = await platform.app.get(SitesService).openingHoursHistory(hoursSite);
+    expect(history.map((v) => [v.validFrom, v.openingHours.length])).toEqual([
+      [null, 6],
+      [new Date().toISOString().slice(0, 10), 6],
+    ]);
+    expect(history[1].openingHours[0]).toEqual({ day: 'mon', open: '10:00', close: '14:00' });
+    expect((await refresh()).status).toBe(200);
+    const after = resource(await kpis('period=day&date=2026-03-02', hoursSite), 'desk-1');
+    expect(after.totals).toEqual(before.totals);
+    expect(after.utilisation).toEqual({ value: 0.0139 }); // 10 / 720
   });
 
   it('refuses a malformed query with 400 and the paths of the bad fields', async () => {

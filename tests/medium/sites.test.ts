@@ -6,6 +6,7 @@ import request from 'supertest';
 import { ApiKeysService, AuthModule, Role } from '@cw/auth';
 import { ErrorFilter } from '@cw/common';
 import { ConfigModule } from '@cw/config';
+import { ClockModule } from '@cw/runtime';
 import { Database, EmbeddedDatabase, migrate } from '@cw/database';
 import {
   DeviceDirectory,
@@ -101,6 +102,7 @@ describe('sites API (embedded TimescaleDB)', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ ADMIN_API_KEY: ADMIN, LOG_LEVEL: 'silent' }),
+        ClockModule,
         TestDatabaseModule.of(db),
         AuthModule,
         SitesModule,

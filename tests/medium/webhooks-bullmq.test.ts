@@ -8,6 +8,7 @@ import request from 'supertest';
 import { AuthModule } from '@cw/auth';
 import { ErrorFilter } from '@cw/common';
 import { ConfigModule } from '@cw/config';
+import { ClockModule } from '@cw/runtime';
 import { Database } from '@cw/database';
 import { BookingRelease } from '@cw/events';
 import { BullMqJobQueue, JobQueue, JobsModule } from '@cw/jobs';
@@ -69,6 +70,7 @@ describe('webhooks on BullMQ (real Redis)', () => {
           WEBHOOK_RETRY_BASE_MS: '100',
           WEBHOOK_MAX_ATTEMPTS: '3',
         }),
+        ClockModule,
         TestDatabaseModule.of(db),
         AuthModule,
         SitesCoreModule,

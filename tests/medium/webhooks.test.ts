@@ -8,6 +8,7 @@ import request from 'supertest';
 import { ApiKeysService, AuthModule, Role } from '@cw/auth';
 import { ErrorFilter } from '@cw/common';
 import { Config, ConfigModule } from '@cw/config';
+import { ClockModule } from '@cw/runtime';
 import { Database } from '@cw/database';
 import { BookingRelease } from '@cw/events';
 import { JobsModule } from '@cw/jobs';
@@ -78,6 +79,7 @@ async function startApp(db: Database, overrides: Partial<Record<keyof Config, st
     imports: [
       // REDIS_URL empty: the in-process queue, whatever the developer's environment says.
       ConfigModule.forRoot({ ADMIN_API_KEY: ADMIN, LOG_LEVEL: 'silent', REDIS_URL: '', ...overrides }),
+      ClockModule,
       TestDatabaseModule.of(db),
       AuthModule,
       SitesCoreModule,

@@ -10,6 +10,7 @@ import { Database } from '@cw/database';
 import { DashboardsModule } from '@cw/dashboards';
 import type { LiveClientEvents, LiveServerEvents } from '@cw/events';
 import { LivePublisher, LiveSnapshotSource, RealtimeCoreModule, RealtimeModule } from '@cw/realtime';
+import { ClockModule } from '@cw/runtime';
 import { SiteDocumentInput, siteDocumentSchema, SitesModule, SitesService } from '@cw/sites';
 
 @Global()
@@ -55,6 +56,7 @@ export async function startLiveApp(db: Database, options: LiveAppOptions): Promi
   const moduleRef = await Test.createTestingModule({
     imports: [
       testConfig(options.redisUrl),
+      ClockModule,
       LiveTestDatabaseModule.of(db),
       AuthModule,
       SitesModule,

@@ -16,7 +16,14 @@ import { KpiContext, KpiProviderRegistry } from './kpi-providers';
 import { KpiRepository, LocalRange, PeopleRow } from './kpi.repository';
 import { KindKpis, KpiFigures, ResourceKpis, SiteKpis, UtilisationForecast } from './kpi.types';
 import { kindPeak, PeakKpi, resourcePeak } from './peaks';
-import { clip, hasOpeningHours, openIntervals, openSecondsByHourOfWeek, totalMs } from './time/opening-hours';
+import {
+  clip,
+  hasOpeningHours,
+  openIntervalsOver,
+  openSecondsByHourOfWeek,
+  totalMs,
+  versionsOver,
+} from './time/opening-hours';
 import { LocalPeriod, periodOf, PeriodKind } from './time/period';
 import { addDays, localDate, zonedInstant } from './time/zoned';
 
@@ -59,7 +66,11 @@ export class KpiService {
   ) {}
 
   async siteKpis(siteId: string, query: KpiQuery): Promise<SiteKpis> {
-    const site = await this.sites.getSite(siteId);
+    // Each past day is measured against the opening hours it had, not today's.
+    const [site, hoursHistory] = await Promise.all([
+      this.sites.getSite(siteId),
+      this.sites.openingHoursHistory(siteId),
+    ]);
     const period = periodOf(query.period, query.date);
     const now = this.clock.now();
     const start = zonedInstant(period.from, 0, site.timeZone);
@@ -90,7 +101,7 @@ export class KpiService {
       from: new Date(start),
       to: new Date(until),
     };
-    const open = clip(openIntervals(site.openingHours, site.timeZone, period.from, period.to), start, until);
+    const open = clip(openIntervalsOver(hoursHistory, site.timeZone, period.from, period.to), start, until);
     const openMinutes = totalMs(open) / 60_000;
     const [totals, bookings, peak, people, counters, kindHours, resourceHours, extra] = await Promise.all([
       this.repo.resourceTotals(range),
@@ -112,7 +123,11 @@ export class KpiService {
     ]);
     const byResource = new Map(totals.map((t) => [t.resourceId, t]));
     const counts = new Map(bookings.map((b) => [b.resourceId, b]));
-    const context = { hasOpeningHours: hasOpeningHours(site.openingHours) };
+    const context = {
+      hasOpeningHours: versionsOver(hoursHistory, period.from, period.to).some((v) =>
+        hasOpeningHours(v.hours),
+      ),
+    };
     const closed: NullReason | null =
       openMinutes > 0 ? null : context.hasOpeningHours ? 'closed' : 'no_opening_hours';
     const peaks = new Map<string, PeopleRow>(people.map((p) => [`${p.kind}/${p.resourceId ?? ''}`, p]));
@@ -216,7 +231,10 @@ export class KpiService {
     weeks: number,
     asOf: Date = this.clock.now(),
   ): Promise<UtilisationForecast> {
-    const site = await this.sites.getSite(siteId);
+    const [site, hoursHistory] = await Promise.all([
+      this.sites.getSite(siteId),
+      this.sites.openingHoursHistory(siteId),
+    ]);
     const sensed = sensedResources(site);
     const members: ResourceRecord[] =
       'resourceId' in target
@@ -227,7 +245,7 @@ export class KpiService {
     const fromDate = addDays(today, -7 * weeks);
     const from = zonedInstant(fromDate, 0, site.timeZone);
     const to = zonedInstant(today, 0, site.timeZone);
-    const open = openIntervals(site.openingHours, site.timeZone, fromDate, addDays(today, -1));
+    const open = openIntervalsOver(hoursHistory, site.timeZone, fromDate, addDays(today, -1));
     const occupied = await this.repo.occupancyByHourOfWeek(siteId, target, new Date(from), new Date(to));
     const sensedCount = members.filter((r) => sensed.has(r.id)).length;
     return {

@@ -12,6 +12,7 @@ import { jsonBatches } from './json-batches';
 import {
   DeviceRecord,
   FloorRecord,
+  OpeningHoursVersion,
   ResourceRecord,
   SiteRecord,
   SiteSettings,
@@ -63,8 +64,11 @@ const CREATED = 'RETURNING (xmax = 0) AS created';
 export class SitesRepository {
   constructor(private readonly db: Database) {}
 
-  /** Makes the stored site equal to `doc`, in one transaction, and reads it back from inside that transaction. */
-  replaceSite(siteId: string, doc: SiteDocument): Promise<Upserted<SiteRecord>> {
+  /**
+   * Makes the stored site equal to `doc`, in one transaction, and reads it back from inside that transaction.
+   * `today` is the local date at the site: new opening hours apply from it (kept as a new version).
+   */
+  replaceSite(siteId: string, doc: SiteDocument, today: string): Promise<Upserted<SiteRecord>> {
     const floors: FloorRecord[] = doc.floors.map(({ id, name, level, plan }) => ({ id, name, level, plan }));
     const resources: ResourceRecord[] = doc.floors.flatMap((floor) =>
       floor.resources.map((r) => ({ ...r, floorId: floor.id })),
@@ -77,6 +81,7 @@ export class SitesRepository {
     }));
     return this.db.transaction(async (tx) => {
       const created = await this.writeSite(tx, siteId, doc);
+      await this.writeOpeningHoursVersion(tx, siteId, doc.openingHours, today);
       await this.writeFloors(tx, siteId, floors);
       await this.writeResources(tx, siteId, resources);
       await this.writeDevices(tx, siteId, devices);
@@ -114,6 +119,19 @@ export class SitesRepository {
       [siteIds],
     );
     return rows.map(toSite);
+  }
+
+  /** Every version of the site's opening hours, oldest first. */
+  async openingHoursHistory(siteId: string): Promise<OpeningHoursVersion[]> {
+    const { rows } = await this.db.query<{ valid_from: string; opening_hours: OpeningHours }>(
+      `SELECT valid_from::text AS valid_from, opening_hours FROM site_opening_hours WHERE site_id = $1
+       ORDER BY valid_from`,
+      [siteId],
+    );
+    return rows.map((r) => ({
+      validFrom: r.valid_from === '-infinity' ? null : r.valid_from,
+      openingHours: r.opening_hours,
+    }));
   }
 
   async siteExists(siteId: string): Promise<boolean> {
@@ -268,6 +286,28 @@ export class SitesRepository {
       [siteId, site.name, site.timeZone, site.currency, site.taxRateBp, JSON.stringify(site.openingHours)],
     );
     return rows[0].created;
+  }
+
+  /**
+   * A new version only when the hours differ from the latest one: the first version applies since always, a later
+   * one from `today` (a second change the same day replaces that day's version).
+   */
+  private async writeOpeningHoursVersion(
+    q: Queryable,
+    siteId: string,
+    hours: OpeningHours,
+    today: string,
+  ): Promise<void> {
+    await q.query(
+      `WITH latest AS (
+         SELECT opening_hours FROM site_opening_hours WHERE site_id = $1 ORDER BY valid_from DESC LIMIT 1
+       )
+       INSERT INTO site_opening_hours (site_id, valid_from, opening_hours)
+       SELECT $1, CASE WHEN EXISTS (SELECT 1 FROM latest) THEN $2::date ELSE '-infinity'::date END, $3::jsonb
+       WHERE (SELECT opening_hours FROM latest) IS DISTINCT FROM $3::jsonb
+       ON CONFLICT (site_id, valid_from) DO UPDATE SET opening_hours = EXCLUDED.opening_hours`,
+      [siteId, today, JSON.stringify(hours)],
+    );
   }
 
   /** Each write sends its rows as JSON batches; true when any row was new. */

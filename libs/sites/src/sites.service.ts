@@ -1,17 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { FieldError } from '@cw/events';
-import { invalid, notFound } from '@cw/common';
+import { Clock, invalid, notFound, utcOffsetMs } from '@cw/common';
 import { pointsOutsidePlan, SiteDocument } from './dto/site-document.schema';
 import { DeviceBody, FloorBody, ResourceBody } from './dto/site-parts.schema';
 import { SitesEventMap, TypedEmitter } from './sites.events';
 import { SitesRepository } from './sites.repository';
-import { DeviceRecord, FloorRecord, ResourceRecord, SiteRecord, SiteSummary, Upserted } from './sites.types';
+import {
+  DeviceRecord,
+  FloorRecord,
+  OpeningHoursVersion,
+  ResourceRecord,
+  SiteRecord,
+  SiteSummary,
+  Upserted,
+} from './sites.types';
 
 @Injectable()
 export class SitesService {
   private readonly events = new TypedEmitter<SitesEventMap>();
 
-  constructor(private readonly repo: SitesRepository) {}
+  constructor(
+    private readonly repo: SitesRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** Called after every committed write of a site's floors, resources or devices; returns the unsubscribe. */
   onSiteChanged(listener: (siteId: string) => void): () => void {
@@ -21,7 +32,9 @@ export class SitesService {
   /** Idempotent: the same document twice leaves the same site; `created` tells the first time apart. */
   async putSite(siteId: string, doc: SiteDocument): Promise<Upserted<SiteRecord>> {
     assertSameId(siteId, doc.id);
-    const result = await this.repo.replaceSite(siteId, doc);
+    const now = this.clock.now().getTime();
+    const today = new Date(now + utcOffsetMs(now, doc.timeZone)).toISOString().slice(0, 10);
+    const result = await this.repo.replaceSite(siteId, doc, today);
     this.changed(siteId);
     return result;
   }
@@ -30,6 +43,12 @@ export class SitesService {
     const site = await this.repo.readSite(siteId);
     if (!site) throw notFound(`site ${siteId}`);
     return site;
+  }
+
+  /** The site's opening hours over time, oldest first: past days are measured against the hours they had. */
+  async openingHoursHistory(siteId: string): Promise<OpeningHoursVersion[]> {
+    await this.requireSite(siteId);
+    return this.repo.openingHoursHistory(siteId);
   }
 
   /** `scope` null: every site; otherwise only that one (a key bound to a site sees no other). */

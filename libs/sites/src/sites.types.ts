@@ -11,6 +11,12 @@ export interface SiteSettings {
   openingHours: OpeningHours;
 }
 
+/** Opening hours from a local date on (null: since the site was created) until the next version. */
+export interface OpeningHoursVersion {
+  validFrom: string | null;
+  openingHours: OpeningHours;
+}
+
 export interface SiteSummary extends SiteSettings {
   id: string;
 }

@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@cw/common';
 import { SitesService } from '@cw/sites';
-import { clip, hoursKey, openIntervals } from '../time/opening-hours';
+import { clip, hoursKey, openIntervalsOver } from '../time/opening-hours';
 import { addDays, localDate, zonedInstant } from '../time/zoned';
 import { MaterialiseRepository } from './materialise.repository';
 
 /** Days written per statement: a week of a large site stays a few hundred thousand intermediate rows. */
 const RUN_DAYS = 7;
-/** How far back a change of opening hours re-derives the slices (the personal-data retention default). */
+/** How far back a new time zone, or a site seen for the first time, re-derives the slices (retention default). */
 const REDERIVE_DAYS = 400;
 
 /** Groups sorted dates into runs of consecutive days, at most `max` long. */
@@ -20,6 +20,9 @@ export function consecutiveRuns(dates: readonly string[], max: number): string[]
   }
   return runs;
 }
+
+/** The time zone part of a `hoursKey`. */
+const zoneOfKey = (key: string): string => key.slice(0, key.indexOf('|'));
 
 /**
  * Re-derives the KPI slices of whole local days from the raw evidence and refreshes the continuous aggregates over
@@ -37,7 +40,10 @@ export class Materialiser {
 
   /** Writes the slices of these local days (up to now) and refreshes the aggregates over them. */
   async materialise(siteId: string, dates: readonly string[]): Promise<number> {
-    const site = await this.sites.getSite(siteId);
+    const [site, hoursHistory] = await Promise.all([
+      this.sites.getSite(siteId),
+      this.sites.openingHoursHistory(siteId),
+    ]);
     const now = this.clock.now().getTime();
     let written = 0;
     for (const run of consecutiveRuns(dates, RUN_DAYS)) {
@@ -45,7 +51,7 @@ export class Materialiser {
       const to = Math.min(zonedInstant(addDays(run[run.length - 1], 1), 0, site.timeZone), now);
       if (to <= from) continue;
       const open = clip(
-        openIntervals(site.openingHours, site.timeZone, run[0], run[run.length - 1]),
+        openIntervalsOver(hoursHistory, site.timeZone, run[0], run[run.length - 1]),
         from,
         to,
       );
@@ -63,20 +69,26 @@ export class Materialiser {
     return written;
   }
 
-  /** Marks the days to re-derive: today and yesterday always (time passes), and everything after an hours change. */
+  /**
+   * Marks the days to re-derive: today and yesterday always (time passes). New opening hours apply from the day they
+   * were set (past days keep the hours they had, see site_opening_hours), so they need no more; a new time zone
+   * moves every local day's bounds, so it re-derives everything.
+   */
   async markRoutineDays(siteId: string): Promise<void> {
     const site = await this.sites.getSite(siteId);
     const now = this.clock.now();
     const today = localDate(now.getTime(), site.timeZone);
     const key = hoursKey(site.openingHours, site.timeZone);
     const known = await this.repo.siteHoursKey(siteId);
-    if (known !== key) {
+    if (known !== null && known !== key && zoneOfKey(known) === site.timeZone) {
+      await this.repo.setSiteHoursKey(siteId, key);
+      this.logger.log(`opening hours of ${siteId} changed: they apply from ${today}`);
+    } else if (known !== key) {
       const since = new Date(now.getTime() - REDERIVE_DAYS * 86_400_000);
       const days = await this.repo.daysWithData(siteId, site.timeZone, since);
       await this.repo.markDirty(siteId, days);
       await this.repo.setSiteHoursKey(siteId, key);
-      if (known !== null)
-        this.logger.log(`opening hours of ${siteId} changed: ${days.length} days to re-derive`);
+      if (known !== null) this.logger.log(`time zone of ${siteId} changed: ${days.length} days to re-derive`);
     }
     await this.repo.markDirty(siteId, [addDays(today, -1), today]);
   }

@@ -2,9 +2,11 @@ import {
   clip,
   hoursKey,
   openIntervals,
+  openIntervalsOver,
   OpeningSlot,
   openSecondsByHourOfWeek,
   totalMs,
+  versionsOver,
 } from './opening-hours';
 import { localDate, zonedInstant } from './zoned';
 
@@ -73,6 +75,51 @@ describe('open minutes per local day', () => {
     const a = hoursKey(weekdays('08:00', '20:00'), MADRID);
     expect(hoursKey([...weekdays('08:00', '20:00')].reverse(), MADRID)).toBe(a);
     expect(hoursKey(weekdays('08:00', '19:00'), MADRID)).not.toBe(a);
+  });
+});
+
+describe('opening hours over time', () => {
+  const history = [
+    { validFrom: null, openingHours: everyDay('08:00', '20:00') },
+    { validFrom: '2026-03-10', openingHours: everyDay('09:00', '17:00') },
+    { validFrom: '2026-03-20', openingHours: [] },
+  ];
+
+  it('gives each local date the version in force that day', () => {
+    expect(
+      versionsOver(history, '2026-03-01', '2026-03-31').map((v) => [v.from, v.to, v.hours.length]),
+    ).toEqual([
+      ['2026-03-01', '2026-03-09', 7],
+      ['2026-03-10', '2026-03-19', 7],
+      ['2026-03-20', '2026-03-31', 0],
+    ]);
+    expect(versionsOver(history, '2026-03-12', '2026-03-15').map((v) => [v.from, v.to])).toEqual([
+      ['2026-03-12', '2026-03-15'],
+    ]);
+    // A history that starts later (a version dated after the range's start): its first version covers the start.
+    expect(
+      versionsOver(
+        [{ validFrom: '2026-03-05', openingHours: everyDay('08:00', '20:00') }],
+        '2026-03-01',
+        '2026-03-02',
+      ),
+    ).toEqual([{ hours: everyDay('08:00', '20:00'), from: '2026-03-01', to: '2026-03-02' }]);
+  });
+
+  it('counts last month with the hours it had, not the hours set since', () => {
+    const minutes = (from: string, to: string) =>
+      totalMs(openIntervalsOver(history, MADRID, from, to)) / 60_000;
+    expect(minutes('2026-03-01', '2026-03-09')).toBe(9 * 12 * 60);
+    expect(minutes('2026-03-01', '2026-03-31')).toBe(9 * 12 * 60 + 10 * 8 * 60);
+    expect(minutes('2026-03-20', '2026-03-31')).toBe(0);
+    expect(
+      openIntervalsOver(
+        [{ validFrom: null, openingHours: weekdays('08:00', '20:00') }],
+        MADRID,
+        '2026-03-02',
+        '2026-03-08',
+      ),
+    ).toEqual(openIntervals(weekdays('08:00', '20:00'), MADRID, '2026-03-02', '2026-03-08'));
   });
 });
 

@@ -40,6 +40,43 @@ export function openIntervals(
   return out;
 }
 
+/** Opening hours from a local date on (null: since always) until the next version. */
+export interface HoursVersion {
+  validFrom: string | null;
+  openingHours: readonly OpeningSlot[];
+}
+
+/**
+ * The versions in force over the local dates [from, to], each with the dates it covers there, in order. Before the
+ * first version's date (a history that starts later), the first version applies.
+ */
+export function versionsOver(
+  history: readonly HoursVersion[],
+  from: string,
+  to: string,
+): { hours: readonly OpeningSlot[]; from: string; to: string }[] {
+  const sorted = [...history].sort((a, b) => (a.validFrom ?? '').localeCompare(b.validFrom ?? ''));
+  const out: { hours: readonly OpeningSlot[]; from: string; to: string }[] = [];
+  sorted.forEach((version, i) => {
+    const next = sorted[i + 1]?.validFrom;
+    const start =
+      i === 0 || version.validFrom === null || version.validFrom < from ? from : version.validFrom;
+    const end = next !== undefined && next !== null && addDays(next, -1) < to ? addDays(next, -1) : to;
+    if (start <= end) out.push({ hours: version.openingHours, from: start, to: end });
+  });
+  return out;
+}
+
+/** `openIntervals` over a history of opening hours: each local date with the hours it had. */
+export function openIntervalsOver(
+  history: readonly HoursVersion[],
+  timeZone: string,
+  from: string,
+  to: string,
+): Interval[] {
+  return versionsOver(history, from, to).flatMap((v) => openIntervals(v.hours, timeZone, v.from, v.to));
+}
+
 /** The parts of sorted, disjoint intervals that fall inside [from, to). */
 export function clip(intervals: readonly Interval[], from: number, to: number): Interval[] {
   const out: Interval[] = [];
