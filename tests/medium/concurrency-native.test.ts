@@ -29,8 +29,14 @@ function split<T>(results: Settled<T>[]): { won: T[]; lost: unknown[] } {
 /** Every loser refused for the stated reason, with nothing else (a deadlock, a 500) hiding among them. */
 function expectConflicts(lost: unknown[], message: RegExp): void {
   for (const error of lost) {
+    // On failure, say what it was instead: the class, the SQLSTATE of a raw database error, and its message.
+    const seen = error as { constructor?: { name?: string }; code?: unknown; message?: unknown; detail?: unknown };
+    expect({ kind: seen?.constructor?.name, code: seen?.code }).toEqual({
+      kind: 'DomainError',
+      code: ErrorCode.Conflict,
+      ...(error instanceof DomainError ? {} : { message: seen?.message, detail: seen?.detail }),
+    });
     expect(error).toBeInstanceOf(DomainError);
-    expect((error as DomainError).code).toBe(ErrorCode.Conflict);
     expect((error as DomainError).message).toMatch(message);
   }
 }

@@ -50,10 +50,18 @@ export interface NewBooking {
 export class BookingsRepository {
   constructor(readonly db: Database) {}
 
+  /**
+   * Inserts of one resource take turns (a lock held to the end of the transaction): concurrent inserts of one slot
+   * each placed a speculative row (ON CONFLICT) and then waited on the other's in the exclusion constraint, which
+   * PostgreSQL broke as a deadlock, several in a row under load. In turn, the later ones meet the committed row and
+   * get the overlap at once.
+   */
   async insert(b: NewBooking, q: Queryable = this.db): Promise<Booking | undefined> {
     const { rows } = await q.query<BookingRow>(
-      `INSERT INTO bookings (site_id, id, resource_id, member_id, start_at, end_at, status, source)
-       VALUES ($1, $2, $3, $4, $5, $6, 'confirmed', $7) ON CONFLICT (site_id, id) DO NOTHING RETURNING ${COLUMNS}`,
+      `WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended('booking:' || $1 || '/' || $3, 0)))
+       INSERT INTO bookings (site_id, id, resource_id, member_id, start_at, end_at, status, source)
+       SELECT $1, $2, $3, $4, $5, $6, 'confirmed', $7 FROM turn
+       ON CONFLICT (site_id, id) DO NOTHING RETURNING ${COLUMNS}`,
       [b.siteId, b.id, b.resourceId, b.memberId, b.start.toISOString(), b.end.toISOString(), b.source],
     );
     return rows[0] ? toBooking(rows[0]) : undefined;
