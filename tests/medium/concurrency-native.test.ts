@@ -30,7 +30,12 @@ function split<T>(results: Settled<T>[]): { won: T[]; lost: unknown[] } {
 function expectConflicts(lost: unknown[], message: RegExp): void {
   for (const error of lost) {
     // On failure, say what it was instead: the class, the SQLSTATE of a raw database error, and its message.
-    const seen = error as { constructor?: { name?: string }; code?: unknown; message?: unknown; detail?: unknown };
+    const seen = error as {
+      constructor?: { name?: string };
+      code?: unknown;
+      message?: unknown;
+      detail?: unknown;
+    };
     expect({ kind: seen?.constructor?.name, code: seen?.code }).toEqual({
       kind: 'DomainError',
       code: ErrorCode.Conflict,
