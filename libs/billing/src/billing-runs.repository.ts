@@ -224,84 +224,44 @@ export class BillingRunsRepository {
     };
   }
 
-  /** The buyers as they are now, to print on their invoices. */
+  /** The buyers as they are now, to print on their invoices: companies, members and guests in one statement. */
   async buyers(siteId: string, refs: BuyerRef[], q: Queryable = this.db): Promise<Map<string, BuyerRecord>> {
-    const companies = refs.filter((r) => r.type === 'company').map((r) => r.id);
-    const members = refs.filter((r) => r.type === 'member').map((r) => r.id);
-    const guestBookings = refs.filter((r) => r.type === 'guest').map((r) => r.id);
+    const idsOf = (type: BuyerRef['type']) => refs.filter((r) => r.type === type).map((r) => r.id);
     const out = new Map<string, BuyerRecord>();
-    if (companies.length) {
-      const { rows } = await q.query<{
-        id: string;
-        name: string;
-        tax_id: string | null;
-        address: string | null;
-        billing_email: string | null;
-        billing_member_id: string | null;
-      }>(
-        `SELECT id, name, tax_id, address, billing_email, billing_member_id FROM companies
-         WHERE site_id = $1 AND id = ANY ($2::text[])`,
-        [siteId, companies],
-      );
-      for (const r of rows)
-        out.set(`company:${r.id}`, {
-          document: {
-            type: 'company',
-            id: r.id,
-            name: r.name,
-            taxId: r.tax_id,
-            address: r.address,
-            email: r.billing_email,
-          },
-          memberId: r.billing_member_id,
-          companyId: r.id,
-        });
-    }
-    if (members.length) {
-      const { rows } = await q.query<{
-        id: string;
-        name: string;
-        tax_id: string | null;
-        address: string | null;
-        email: string | null;
-      }>(
-        `SELECT id, name, tax_id, address, email FROM members WHERE site_id = $1 AND id = ANY ($2::text[])`,
-        [siteId, members],
-      );
-      for (const r of rows)
-        out.set(`member:${r.id}`, {
-          document: {
-            type: 'member',
-            id: r.id,
-            name: r.name,
-            taxId: r.tax_id,
-            address: r.address,
-            email: r.email,
-          },
-          memberId: r.id,
-          companyId: null,
-        });
-    }
-    if (guestBookings.length) {
-      const { rows } = await q.query<{ booking_id: string; guest_name: string; guest_email: string | null }>(
-        `SELECT booking_id, guest_name, guest_email FROM booking_charges
-         WHERE site_id = $1 AND booking_id = ANY ($2::text[]) AND guest_name IS NOT NULL`,
-        [siteId, guestBookings],
-      );
-      for (const r of rows)
-        out.set(`guest:${r.booking_id}`, {
-          document: {
-            type: 'guest',
-            id: r.booking_id,
-            name: r.guest_name,
-            taxId: null,
-            address: null,
-            email: r.guest_email,
-          },
-          memberId: null,
-          companyId: null,
-        });
-    }
+    if (!refs.length) return out;
+    const { rows } = await q.query<{
+      type: BuyerRef['type'];
+      id: string;
+      name: string;
+      tax_id: string | null;
+      address: string | null;
+      email: string | null;
+      member_id: string | null;
+      company_id: string | null;
+    }>(
+      `SELECT 'company' AS type, id, name, tax_id, address, billing_email AS email, billing_member_id AS member_id,
+              id AS company_id
+       FROM companies WHERE site_id = $1 AND id = ANY ($2::text[])
+       UNION ALL
+       SELECT 'member', id, name, tax_id, address, email, id, NULL FROM members WHERE site_id = $1 AND id = ANY ($3::text[])
+       UNION ALL
+       SELECT 'guest', booking_id, guest_name, NULL, NULL, guest_email, NULL, NULL FROM booking_charges
+       WHERE site_id = $1 AND booking_id = ANY ($4::text[]) AND guest_name IS NOT NULL`,
+      [siteId, idsOf('company'), idsOf('member'), idsOf('guest')],
+    );
+    for (const r of rows)
+      out.set(`${r.type}:${r.id}`, {
+        document: {
+          type: r.type,
+          id: r.id,
+          name: r.name,
+          taxId: r.tax_id,
+          address: r.address,
+          email: r.email,
+        },
+        memberId: r.member_id,
+        companyId: r.company_id,
+      });
     return out;
   }
 
