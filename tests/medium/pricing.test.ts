@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { EmbeddedDatabase } from '@cw/database';
+import { FlatBookingPricer } from '@cw/booking';
 import { PricingService } from '@cw/pricing';
 import { SiteDocumentInput } from '@cw/sites';
 import { BorrowedDatabase } from '../support/borrowed-database';
@@ -171,6 +172,24 @@ describe('dynamic pricing quotes', () => {
     expect(res.body.priceMinor).toBe(4400);
     expect(res.body.breakdown.discountPct).toBe(20);
     expect(res.body.member).toBe('m1');
+    // The flat pricer (bookings without dynamic pricing) reads the same plan: 2 hours at the base rate, 20% off.
+    const flat = await new FlatBookingPricer(platform.db).quote({
+      siteId: site,
+      resourceId: 'room-1',
+      start: new Date('2026-11-23T09:00:00Z'),
+      end: new Date('2026-11-23T11:00:00Z'),
+      memberId: 'm1',
+    });
+    expect(flat.breakdown).toMatchObject({ planId: 'flex', discountPct: 20, minutes: 120 });
+    expect(flat.priceMinor).toBe(Math.round((flat.breakdown.baseMinor as number) * 0.8));
+    const before = await new FlatBookingPricer(platform.db).quote({
+      siteId: site,
+      resourceId: 'room-1',
+      start: new Date('2026-10-31T09:00:00Z'),
+      end: new Date('2026-10-31T11:00:00Z'),
+      memberId: 'm1',
+    });
+    expect(before.breakdown).toMatchObject({ planId: null, discountPct: 0 }); // the contract starts 1 November
   });
 
   it('charges a booking its quote, and the booking keeps that price when pricing changes', async () => {

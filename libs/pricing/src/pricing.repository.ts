@@ -93,14 +93,7 @@ export class PricingRepository {
          WHERE x.site_id = r.site_id AND x.resource_kind IN (r.kind, '*')
          ORDER BY (x.resource_kind = '*') LIMIT 1
        ) pr ON true
-       LEFT JOIN LATERAL (
-         SELECT pl.id AS plan_id, pl.booking_discount_pct FROM contracts c
-         JOIN plans pl ON pl.site_id = c.site_id AND pl.id = c.plan_id
-         WHERE $3::text IS NOT NULL AND c.site_id = r.site_id AND c.member_id = $3 AND c.status <> 'cancelled'
-           AND c.start_date <= ($4::timestamptz AT TIME ZONE s.time_zone)::date
-           AND (c.end_date IS NULL OR c.end_date > ($4::timestamptz AT TIME ZONE s.time_zone)::date)
-         ORDER BY c.start_date DESC LIMIT 1
-       ) p ON true
+       LEFT JOIN LATERAL cw_plan_held(r.site_id, $3::text, $4::timestamptz, s.time_zone) p ON true
        WHERE r.site_id = $1 AND r.id = $2`,
       [siteId, resourceId, memberId, start.toISOString()],
     );

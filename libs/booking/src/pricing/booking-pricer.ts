@@ -64,17 +64,10 @@ export class FlatBookingPricer extends BookingPricer {
 
   async quote(input: QuoteInput, q: Queryable = this.db): Promise<Quote> {
     const { rows } = await q.query<PricingRow>(
-      `SELECT r.base_price_minor, s.currency, p.id AS plan_id, p.booking_discount_pct
+      `SELECT r.base_price_minor, s.currency, p.plan_id, p.booking_discount_pct
        FROM resources r
        JOIN sites s ON s.id = r.site_id
-       LEFT JOIN LATERAL (
-         SELECT pl.id, pl.booking_discount_pct FROM contracts c
-         JOIN plans pl ON pl.site_id = c.site_id AND pl.id = c.plan_id
-         WHERE $3::text IS NOT NULL AND c.site_id = r.site_id AND c.member_id = $3 AND c.status <> 'cancelled'
-           AND c.start_date <= ($4::timestamptz AT TIME ZONE s.time_zone)::date
-           AND (c.end_date IS NULL OR c.end_date > ($4::timestamptz AT TIME ZONE s.time_zone)::date)
-         ORDER BY c.start_date DESC LIMIT 1
-       ) p ON true
+       LEFT JOIN LATERAL cw_plan_held(r.site_id, $3::text, $4::timestamptz, s.time_zone) p ON true
        WHERE r.site_id = $1 AND r.id = $2`,
       [input.siteId, input.resourceId, input.memberId, input.start.toISOString()],
     );
