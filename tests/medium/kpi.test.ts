@@ -307,7 +307,8 @@ describe('KPIs on a hand-computed fixture (embedded TimescaleDB)', () => {
     const history = await platform.app.get(SitesService).openingHoursHistory(hoursSite);
     expect(history.map((v) => [v.validFrom, v.openingHours.length])).toEqual([
       [null, 6],
-      [new Date().toISOString().slice(0, 10), 6],
+      // From today at the site (Madrid), which is not always today in UTC.
+      [new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid' }).format(new Date()), 6],
     ]);
     expect(history[1].openingHours[0]).toEqual({ day: 'mon', open: '10:00', close: '14:00' });
     expect((await refresh()).status).toBe(200);
