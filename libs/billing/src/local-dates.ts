@@ -1,4 +1,4 @@
-import { utcOffsetMs } from '@cw/common';
+import { localDateAt } from '@cw/common';
 /** Calendar dates as 'YYYY-MM-DD' strings: billing reasons in the site's local days, never in instants. */
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -39,5 +39,5 @@ export function monthPeriod(period: string): { start: string; end: string } {
 
 /** The calendar date an instant falls on in an IANA zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  return new Date(instant.getTime() + utcOffsetMs(instant.getTime(), timeZone)).toISOString().slice(0, 10);
+  return localDateAt(instant.getTime(), timeZone);
 }

@@ -1,4 +1,4 @@
-import { utcOffsetMs, wallTimeToInstant } from './zone-offset';
+import { localDateAt, utcOffsetMs, wallTimeToInstant } from './zone-offset';
 
 const MADRID = 'Europe/Madrid';
 const wall = (iso: string) => Date.parse(`${iso}Z`);
@@ -42,5 +42,15 @@ describe('wallTimeToInstant', () => {
       Date.parse('2027-01-15T08:00:00Z'),
     );
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe('localDateAt', () => {
+  it('gives the date the local clock shows, not the UTC one', () => {
+    // 23:30 UTC on 31 December is already 1 January in Madrid, still 31 December in New York.
+    const instant = Date.parse('2026-12-31T23:30:00Z');
+    expect(localDateAt(instant, 'Europe/Madrid')).toBe('2027-01-01');
+    expect(localDateAt(instant, 'America/New_York')).toBe('2026-12-31');
+    expect(localDateAt(instant, 'UTC')).toBe('2026-12-31');
   });
 });

@@ -30,6 +30,11 @@ export function utcOffsetMs(instant: number, timeZone: string): number {
   return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - Math.floor(instant / 1000) * 1000;
 }
 
+/** The calendar date (YYYY-MM-DD) the zone's clock shows at an instant. */
+export function localDateAt(instant: number, timeZone: string): string {
+  return new Date(instant + utcOffsetMs(instant, timeZone)).toISOString().slice(0, 10);
+}
+
 /**
  * The instant a zone's clock shows a wall time, given as UTC-shifted milliseconds (`Date.UTC` of the local fields).
  * Two passes settle the offset on the days it changes: a wall time skipped by a spring-forward gap lands as many

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FieldError } from '@cw/events';
-import { Clock, invalid, notFound, utcOffsetMs } from '@cw/common';
+import { Clock, invalid, localDateAt, notFound } from '@cw/common';
 import { pointsOutsidePlan, SiteDocument } from './dto/site-document.schema';
 import { DeviceBody, FloorBody, ResourceBody } from './dto/site-parts.schema';
 import { SitesEventMap, TypedEmitter } from './sites.events';
@@ -32,8 +32,7 @@ export class SitesService {
   /** Idempotent: the same document twice leaves the same site; `created` tells the first time apart. */
   async putSite(siteId: string, doc: SiteDocument): Promise<Upserted<SiteRecord>> {
     assertSameId(siteId, doc.id);
-    const now = this.clock.now().getTime();
-    const today = new Date(now + utcOffsetMs(now, doc.timeZone)).toISOString().slice(0, 10);
+    const today = localDateAt(this.clock.now().getTime(), doc.timeZone);
     const result = await this.repo.replaceSite(siteId, doc, today);
     this.changed(siteId);
     return result;
@@ -45,9 +44,11 @@ export class SitesService {
     return site;
   }
 
-  /** The site's opening hours over time, oldest first: past days are measured against the hours they had. */
-  async openingHoursHistory(siteId: string): Promise<OpeningHoursVersion[]> {
-    await this.requireSite(siteId);
+  /**
+   * The site's opening hours over time, oldest first: past days are measured against the hours they had. Empty for
+   * an unknown site: callers read the site itself alongside and answer its absence.
+   */
+  openingHoursHistory(siteId: string): Promise<OpeningHoursVersion[]> {
     return this.repo.openingHoursHistory(siteId);
   }
 
